@@ -1,0 +1,19 @@
+package io.docstream.serdes;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/**
+ * One commit to a document: the JSON merge patch (RFC 7396) it made and the document's sequence
+ * number after it.
+ *
+ * @param seq 1, 2, 3, ... per document, without gap or repeat
+ * @param patch the merge patch; {@code {}} when the message changed nothing
+ * @param ids the ids of the messages this commit applied (empty when they had none)
+ * @param ts the timestamp of the message that made the commit, epoch millis
+ */
+public record Delta(long seq, ObjectNode patch, List<String> ids, long ts) {
+  public Delta {
+    ids = List.copyOf(ids);
+  }
+}
