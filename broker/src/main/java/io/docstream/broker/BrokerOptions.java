@@ -1,0 +1,78 @@
+package io.docstream.broker;
+
+import io.docstream.serdes.DocstreamException;
+import io.docstream.serdes.ErrorCode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to start a {@link KafkaBroker}: where it keeps its data, which loopback ports it listens on
+ * and how big its JVM may grow.
+ *
+ * @param dataDir the broker's directory; it holds the Kafka log dir, the generated configuration
+ *     and {@code broker.log}. Starting again on the same directory keeps the data.
+ * @param port the client (PLAINTEXT) port on 127.0.0.1, or 0 to pick a free one
+ * @param controllerPort the KRaft controller port on 127.0.0.1, or 0 to pick a free one
+ * @param heapMegabytes the broker JVM's maximum heap ({@code -Xmx}), at least {@value
+ *     #MIN_HEAP_MEGABYTES}
+ * @param startTimeout how long {@link KafkaBroker#start} waits for the broker to answer
+ */
+public record BrokerOptions(
+    Path dataDir, int port, int controllerPort, int heapMegabytes, Duration startTimeout) {
+
+  /** The smallest heap a broker starts with reliably. */
+  public static final int MIN_HEAP_MEGABYTES = 128;
+
+  private static final int DEFAULT_HEAP_MEGABYTES = 512;
+  private static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
+
+  /** Validates every field; a bad value fails with {@link ErrorCode#CONFIG_INVALID}. */
+  public BrokerOptions {
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(startTimeout, "startTimeout");
+    requirePort("port", port);
+    requirePort("controllerPort", controllerPort);
+    if (port != 0 && port == controllerPort) {
+      throw invalid("port and controllerPort must differ, both were " + port);
+    }
+    if (heapMegabytes < MIN_HEAP_MEGABYTES) {
+      throw invalid(
+          "heapMegabytes must be at least " + MIN_HEAP_MEGABYTES + ", was " + heapMegabytes);
+    }
+    if (startTimeout.isNegative() || startTimeout.isZero()) {
+      throw invalid("startTimeout must be positive, was " + startTimeout);
+    }
+  }
+
+  /** Free ports, a 512 MB heap and a 60 s start timeout, in {@code dataDir}. */
+  public static BrokerOptions inDirectory(Path dataDir) {
+    return new BrokerOptions(dataDir, 0, 0, DEFAULT_HEAP_MEGABYTES, DEFAULT_START_TIMEOUT);
+  }
+
+  public BrokerOptions withPort(int port) {
+    return new BrokerOptions(dataDir, port, controllerPort, heapMegabytes, startTimeout);
+  }
+
+  public BrokerOptions withControllerPort(int controllerPort) {
+    return new BrokerOptions(dataDir, port, controllerPort, heapMegabytes, startTimeout);
+  }
+
+  public BrokerOptions withHeapMegabytes(int heapMegabytes) {
+    return new BrokerOptions(dataDir, port, controllerPort, heapMegabytes, startTimeout);
+  }
+
+  public BrokerOptions withStartTimeout(Duration startTimeout) {
+    return new BrokerOptions(dataDir, port, controllerPort, heapMegabytes, startTimeout);
+  }
+
+  private static void requirePort(String name, int value) {
+    if (value < 0 || value > 65535) {
+      throw invalid(name + " must be 0-65535 (0 = pick a free port), was " + value);
+    }
+  }
+
+  private static DocstreamException invalid(String message) {
+    return new DocstreamException(ErrorCode.CONFIG_INVALID, "Broker option " + message);
+  }
+}

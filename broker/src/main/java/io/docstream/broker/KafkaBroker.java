@@ -1,0 +1,191 @@
+package io.docstream.broker;
+
+import io.docstream.broker.internal.BrokerLayout;
+import io.docstream.broker.internal.BrokerMain;
+import io.docstream.broker.internal.FreePorts;
+import io.docstream.broker.internal.JavaProcess;
+import io.docstream.broker.internal.LogbackConfig;
+import io.docstream.broker.internal.ReadinessProbe;
+import io.docstream.broker.internal.ServerProperties;
+import io.docstream.broker.internal.StartFailure;
+import io.docstream.broker.internal.StorageFormat;
+import io.docstream.serdes.DocstreamException;
+import io.docstream.serdes.ErrorCode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Apache Kafka broker (KRaft, broker and controller in one process) running in
+ * its own JVM on 127.0.0.1, for tests and local runs.
+ *
+ * <p>{@link #start} formats the data directory if it is new, launches the broker with this JVM's
+ * classpath and returns once an admin client gets an answer from it. The broker's output goes to
+ * {@code <dataDir>/broker.log}. Starting again on the same directory keeps the data; {@code
+ * KafkaBroker.start(broker.options())} restarts on the same ports too.
+ *
+ * <p>No broker outlives the JVM that started it: a shutdown hook stops running brokers, and a
+ * broker whose parent died without running hooks ({@code kill -9}) notices its closed stdin and
+ * exits.
+ */
+public final class KafkaBroker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(KafkaBroker.class);
+  private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+  private static final Set<KafkaBroker> running = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(KafkaBroker::stopAllRunning, "docstream-broker-shutdown"));
+  }
+
+  private final BrokerOptions options;
+  private final BrokerLayout layout;
+  private final Process process;
+
+  private KafkaBroker(BrokerOptions options, BrokerLayout layout, Process process) {
+    this.options = options;
+    this.layout = layout;
+    this.process = process;
+  }
+
+  /**
+   * Starts a broker and waits until it serves clients.
+   *
+   * @throws DocstreamException with {@link ErrorCode#BROKER_START_FAILED} when formatting or
+   *     starting fails or takes longer than {@link BrokerOptions#startTimeout()}; the message
+   *     quotes the error lines and the last lines of {@code broker.log}
+   */
+  public static KafkaBroker start(BrokerOptions requested) {
+    long startNanos = System.nanoTime();
+    BrokerOptions options = withPortsResolved(requested);
+    BrokerLayout layout = new BrokerLayout(options.dataDir());
+    writeConfiguration(options, layout);
+    StartFailure failure = StartFailure.markLog(layout);
+    boolean formatted = StorageFormat.formatIfNeeded(layout, FORMAT_TIMEOUT, failure);
+    long formatMillis = millisSince(startNanos);
+    Process process = launch(options, layout);
+    KafkaBroker broker = new KafkaBroker(options, layout, process);
+    running.add(broker);
+    try {
+      ReadinessProbe.await(process, options.port(), options.startTimeout(), failure);
+    } catch (RuntimeException e) {
+      broker.kill();
+      throw e;
+    }
+    log.info(
+        "Kafka broker pid {} serves {} after {} ms ({} format {} ms); log: {}",
+        process.pid(),
+        broker.bootstrapServers(),
+        millisSince(startNanos),
+        formatted ? "including" : "no",
+        formatMillis,
+        layout.brokerLog());
+    return broker;
+  }
+
+  /** The address clients connect to, {@code 127.0.0.1:<port>}. */
+  public String bootstrapServers() {
+    return "127.0.0.1:" + options.port();
+  }
+
+  /** The broker's data directory. */
+  public Path dataDir() {
+    return options.dataDir();
+  }
+
+  /** The options this broker runs with, free ports replaced by the ones it took. */
+  public BrokerOptions options() {
+    return options;
+  }
+
+  /** The operating-system process id of the broker JVM. */
+  public long pid() {
+    return process.pid();
+  }
+
+  /**
+   * Stops the broker gracefully (SIGTERM, so Kafka shuts down cleanly), and forcibly if that takes
+   * more than 30 s. Returns when the process is gone; does nothing if it already is.
+   */
+  public void stop() {
+    process.destroy();
+    awaitExit(STOP_TIMEOUT);
+  }
+
+  /** Kills the broker at once ({@code kill -9}), as a crash would, and waits until it is gone. */
+  public void kill() {
+    process.destroyForcibly();
+    awaitExit(STOP_TIMEOUT);
+  }
+
+  /** Same as {@link #stop()}. */
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private void awaitExit(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("Kafka broker pid {} ignored SIGTERM for {}; killing it", pid(), timeout);
+        process.destroyForcibly().waitFor();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    } finally {
+      running.remove(this);
+    }
+  }
+
+  private static BrokerOptions withPortsResolved(BrokerOptions requested) {
+    Iterator<Integer> free =
+        FreePorts.pick(3).stream()
+            .filter(p -> p != requested.port() && p != requested.controllerPort())
+            .iterator();
+    int port = requested.port() != 0 ? requested.port() : free.next();
+    int controllerPort = requested.controllerPort() != 0 ? requested.controllerPort() : free.next();
+    return requested.withPort(port).withControllerPort(controllerPort);
+  }
+
+  private static void writeConfiguration(BrokerOptions options, BrokerLayout layout) {
+    try {
+      Files.createDirectories(layout.dataDir());
+    } catch (IOException e) {
+      throw new DocstreamException(
+          ErrorCode.BROKER_START_FAILED, "Cannot create the data directory " + layout.dataDir(), e);
+    }
+    ServerProperties.write(layout, options.port(), options.controllerPort());
+    LogbackConfig.write(layout);
+  }
+
+  private static Process launch(BrokerOptions options, BrokerLayout layout) {
+    List<String> jvmArgs = List.of("-Xmx" + options.heapMegabytes() + "m");
+    List<String> args = List.of(layout.serverProperties().toAbsolutePath().toString());
+    try {
+      return JavaProcess.builder(layout, jvmArgs, BrokerMain.class.getName(), args).start();
+    } catch (IOException e) {
+      throw new DocstreamException(
+          ErrorCode.BROKER_START_FAILED, "Cannot launch the broker JVM in " + layout.dataDir(), e);
+    }
+  }
+
+  private static void stopAllRunning() {
+    // SIGTERM every broker first so they shut down in parallel, then wait for each.
+    running.forEach(broker -> broker.process.destroy());
+    running.forEach(KafkaBroker::stop);
+  }
+
+  private static long millisSince(long startNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+  }
+}

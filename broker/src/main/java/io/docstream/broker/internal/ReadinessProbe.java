@@ -1,0 +1,108 @@
+package io.docstream.broker.internal;
+
+import io.docstream.serdes.DocstreamException;
+import io.docstream.serdes.ErrorCode;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+
+/**
+ * Waits until a starting broker serves clients. The signal is an admin client's {@code
+ * describeCluster} answering, not a log line: a stale line in a reused log once made a start look
+ * instant.
+ */
+public final class ReadinessProbe {
+  private static final long POLL_MILLIS = 50;
+  private static final int CONNECT_TIMEOUT_MILLIS = 200;
+  private static final int REQUEST_TIMEOUT_MILLIS = 5_000;
+
+  /** How long to wait for one answer before checking again that the process still lives. */
+  private static final long ANSWER_WAIT_MILLIS = 500;
+
+  private ReadinessProbe() {}
+
+  /**
+   * Returns once the broker answers; fails with {@link ErrorCode#BROKER_START_FAILED}, carrying the
+   * end of the broker's log, when the process dies or {@code timeout} passes first.
+   */
+  public static void await(Process process, int port, Duration timeout, StartFailure failure) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    // Connecting the admin client only once the port is open keeps its "connection refused"
+    // warnings out of the caller's log.
+    while (!acceptsConnections(port)) {
+      checkProgress(process, deadline, timeout, failure);
+      pause();
+    }
+    Map<String, Object> config =
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            "127.0.0.1:" + port,
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+            REQUEST_TIMEOUT_MILLIS);
+    Admin admin = Admin.create(config);
+    try {
+      while (!answers(admin)) {
+        checkProgress(process, deadline, timeout, failure);
+        pause();
+      }
+    } finally {
+      // Abandoned requests to a dead or slow broker would otherwise hold close() for seconds.
+      admin.close(Duration.ZERO);
+    }
+  }
+
+  private static boolean answers(Admin admin) {
+    try {
+      return !admin
+          .describeCluster(new DescribeClusterOptions().timeoutMs(REQUEST_TIMEOUT_MILLIS))
+          .nodes()
+          .get(ANSWER_WAIT_MILLIS, TimeUnit.MILLISECONDS)
+          .isEmpty();
+    } catch (ExecutionException | TimeoutException e) {
+      return false; // Not serving yet; the deadline decides when to give up.
+    } catch (InterruptedException e) {
+      throw interrupted(e);
+    }
+  }
+
+  private static void checkProgress(
+      Process process, long deadline, Duration timeout, StartFailure failure) {
+    if (!process.isAlive()) {
+      throw failure.error("The broker exited with code " + process.exitValue());
+    }
+    if (System.nanoTime() - deadline > 0) {
+      throw failure.error("The broker did not answer within " + timeout);
+    }
+  }
+
+  private static boolean acceptsConnections(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), CONNECT_TIMEOUT_MILLIS);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(POLL_MILLIS);
+    } catch (InterruptedException e) {
+      throw interrupted(e);
+    }
+  }
+
+  private static DocstreamException interrupted(InterruptedException e) {
+    Thread.currentThread().interrupt();
+    return new DocstreamException(
+        ErrorCode.BROKER_START_FAILED, "Interrupted while waiting for the broker", e);
+  }
+}
