@@ -1,0 +1,60 @@
+package io.docstream.state;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Reads documents and their history from another thread than the one writing them (interactive
+ * queries). A snapshot is accepted only when the document's meta is the same, and not mid-write,
+ * before and after its entries were read.
+ */
+public final class DocumentReader {
+  /** A consistent document at one seq. */
+  public record Snapshot(long seq, ObjectNode data) {}
+
+  private static final int MAX_ATTEMPTS = 50;
+
+  private final ReadOnlyKeyValueStore<Bytes, byte[]> docs;
+  private final ReadOnlyKeyValueStore<Bytes, byte[]> meta;
+  private final ReadOnlyKeyValueStore<Bytes, byte[]> history;
+
+  public DocumentReader(
+      ReadOnlyKeyValueStore<Bytes, byte[]> docs,
+      ReadOnlyKeyValueStore<Bytes, byte[]> meta,
+      ReadOnlyKeyValueStore<Bytes, byte[]> history) {
+    this.docs = docs;
+    this.meta = meta;
+    this.history = history;
+  }
+
+  /** A consistent snapshot, or empty when writes kept tearing every attempt. */
+  public Optional<Snapshot> snapshot(String doc) throws InterruptedException {
+    Bytes key = DocumentState.metaKey(doc);
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      Meta before = Meta.decode(meta.get(key));
+      if (!before.writing()) {
+        ObjectNode data = DocumentEntries.load(docs, doc);
+        if (before.equals(Meta.decode(meta.get(key)))) {
+          return Optional.of(new Snapshot(before.seq(), data));
+        }
+      }
+      Thread.sleep(1);
+    }
+    return Optional.empty();
+  }
+
+  public long seq(String doc) {
+    return Meta.decode(meta.get(DocumentState.metaKey(doc))).seq();
+  }
+
+  /**
+   * The serialized deltas after {@code after} up to the current seq, or empty when the history no
+   * longer reaches back that far.
+   */
+  public Optional<List<byte[]>> deltasAfter(String doc, long after) {
+    return DeltaHistory.after(history, doc, after, seq(doc));
+  }
+}

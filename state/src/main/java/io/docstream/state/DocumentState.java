@@ -1,0 +1,110 @@
+package io.docstream.state;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.ProcessingContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * One stream task's view of its documents: content (through the hot cache), meta, history, dedupe
+ * and timers. A commit writes all of them; Kafka Streams' exactly-once commits them atomically with
+ * the input offsets and the output records.
+ */
+public final class DocumentState {
+  private final KeyValueStore<Bytes, byte[]> docs;
+  private final KeyValueStore<Bytes, byte[]> meta;
+  private final DeltaHistory history;
+  private final Dedupe dedupe;
+  private final Timers timers;
+  private final DocumentCache cache;
+  private final StateLimits limits;
+
+  public DocumentState(
+      KeyValueStore<Bytes, byte[]> docs,
+      KeyValueStore<Bytes, byte[]> meta,
+      KeyValueStore<Bytes, byte[]> history,
+      KeyValueStore<Bytes, byte[]> dedupe,
+      KeyValueStore<Bytes, byte[]> timers,
+      StateLimits limits) {
+    this.docs = docs;
+    this.meta = meta;
+    this.history = new DeltaHistory(history, limits.historyDeltas());
+    this.dedupe = new Dedupe(dedupe, limits.dedupeWindowMessages());
+    this.timers = new Timers(timers);
+    this.cache = new DocumentCache(limits.cacheBytes());
+    this.limits = limits;
+  }
+
+  /** Opens the task's stores as registered by {@link DocumentStores}. */
+  public static DocumentState open(ProcessingContext context, StateLimits limits) {
+    return new DocumentState(
+        context.getStateStore(StoreNames.DOCS),
+        context.getStateStore(StoreNames.META),
+        context.getStateStore(StoreNames.HISTORY),
+        context.getStateStore(StoreNames.DEDUPE),
+        context.getStateStore(StoreNames.TIMERS),
+        limits);
+  }
+
+  /** The document, materialised from the cache or the store. Its root is live and cached. */
+  public DocumentCache.Entry open(String doc) {
+    DocumentCache.Entry entry = cache.get(doc);
+    if (entry == null) {
+      entry =
+          new DocumentCache.Entry(
+              DocumentEntries.load(docs, doc), Meta.decode(meta.get(metaKey(doc))));
+      cache.put(doc, entry);
+    }
+    return entry;
+  }
+
+  public Dedupe dedupe() {
+    return dedupe;
+  }
+
+  public Timers timers() {
+    return timers;
+  }
+
+  public StateLimits limits() {
+    return limits;
+  }
+
+  /** The entry writes that {@code patch} needs; check limits with it before committing. */
+  public EntryPlan plan(String doc, ObjectNode patch) {
+    return DocumentEntries.plan(docs, doc, patch);
+  }
+
+  /**
+   * Persists one commit: the entries of the plan, the new meta, the delta in the history and the
+   * message ids in the dedupe window. The cached root must already hold the new content.
+   */
+  public void commit(
+      String doc, EntryPlan plan, long seq, byte[] serializedDelta, List<String> ids) {
+    DocumentCache.Entry entry = open(doc);
+    Bytes key = metaKey(doc);
+    meta.put(key, entry.meta().withWriting(true).encode());
+    plan.apply(docs);
+    history.append(doc, seq, serializedDelta);
+    for (String id : ids) {
+      dedupe.record(doc, id, seq);
+    }
+    Meta next = new Meta(seq, entry.meta().storedBytes() + plan.storedBytesChange(), false);
+    meta.put(key, next.encode());
+    cache.put(doc, new DocumentCache.Entry(entry.root(), next));
+  }
+
+  /** Forgets materialised documents, e.g. when the task's state may have been rolled back. */
+  public void dropCache() {
+    cache.clear();
+  }
+
+  public DocumentCache cache() {
+    return cache;
+  }
+
+  static Bytes metaKey(String doc) {
+    return Bytes.wrap(doc.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,21 @@
+package io.docstream.state;
+
+/** The names of docstream's state stores (each is RocksDB-backed and changelogged). */
+public final class StoreNames {
+  /** Path-keyed document entries: one entry per object node and per leaf value. */
+  public static final String DOCS = "docstream-docs";
+
+  /** Per document: seq, stored bytes and a write-in-progress flag. */
+  public static final String META = "docstream-meta";
+
+  /** Per document: the most recent deltas, keyed by seq. */
+  public static final String HISTORY = "docstream-history";
+
+  /** Per document: message id to the seq it was applied at, and its eviction index. */
+  public static final String DEDUPE = "docstream-dedupe";
+
+  /** Pending timers by name and by fire time. */
+  public static final String TIMERS = "docstream-timers";
+
+  private StoreNames() {}
+}

@@ -1,0 +1,128 @@
+package io.docstream.topology;
+
+import io.docstream.serdes.DocstreamException;
+import io.docstream.serdes.ErrorCode;
+import io.docstream.spaces.SpaceRegistry;
+import io.docstream.state.RocksDbTuning;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running processor instance: the Kafka Streams application plus its read API. */
+public final class ProcessorApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessorApp.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final KafkaStreams streams;
+  private final ReadApi readApi;
+  private final KafkaStreamsMetrics streamsMetrics;
+
+  private ProcessorApp(KafkaStreams streams, ReadApi readApi, KafkaStreamsMetrics streamsMetrics) {
+    this.streams = streams;
+    this.readApi = readApi;
+    this.streamsMetrics = streamsMetrics;
+  }
+
+  /** Starts the processor; the commands topic must exist. */
+  public static ProcessorApp start(ProcessorConfig config) throws IOException {
+    SpaceRegistry spaces = SpaceRegistry.fromProperties(config.spaces());
+    Properties admin = TopicSetup.adminProps(config.bootstrapServers(), config.kafka());
+    int commandPartitions = TopicSetup.partitions(admin, config.topics().commands());
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ProcessorMetrics metrics = new ProcessorMetrics(registry);
+    AtomicReference<DocumentLocator> locator =
+        new AtomicReference<>(doc -> new DocumentLocation.Migrating("processor is starting"));
+    AtomicReference<KafkaStreams> running = new AtomicReference<>();
+    ReadApi readApi =
+        new ReadApi(
+            config.httpHost(),
+            config.httpPort(),
+            doc -> locator.get().locate(doc),
+            registry,
+            () -> running.get() != null && running.get().state() == KafkaStreams.State.RUNNING);
+    HostInfo self = new HostInfo(config.advertisedHost(), readApi.port());
+    KafkaStreams streams =
+        new KafkaStreams(
+            DocTopology.build(config.topics(), spaces, config, commandPartitions, metrics),
+            streamsProps(config, self));
+    running.set(streams);
+    locator.set(new StreamsLocator(streams, self));
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          LOG.error("stream thread failed; replacing it", e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(registry);
+    streams.start();
+    LOG.info(
+        "processor {} started: read API on http://{}:{}",
+        config.applicationId(),
+        self.host(),
+        readApi.port());
+    return new ProcessorApp(streams, readApi, streamsMetrics);
+  }
+
+  static Properties streamsProps(ProcessorConfig config, HostInfo self) {
+    Properties props = new Properties();
+    props.putAll(config.kafka());
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+    props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMillis());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbTuning.class);
+    props.put(
+        StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        ProcessorConfig.MAX_RECORD_BYTES);
+    props.put(
+        StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+        ProcessorConfig.MAX_RECORD_BYTES);
+    return props;
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  public int httpPort() {
+    return readApi.port();
+  }
+
+  /** Waits until the application is RUNNING, failing with a code if it errors or times out. */
+  public void awaitRunning(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (streams.state() != KafkaStreams.State.RUNNING) {
+      if (streams.state() == KafkaStreams.State.ERROR
+          || streams.state() == KafkaStreams.State.NOT_RUNNING) {
+        throw new DocstreamException(ErrorCode.STREAMS_FAILED, "processor is " + streams.state());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new DocstreamException(
+            ErrorCode.KAFKA_UNREACHABLE, "processor not running after " + timeout);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Override
+  public void close() {
+    streams.close(CLOSE_TIMEOUT);
+    streamsMetrics.close();
+    readApi.close();
+  }
+}

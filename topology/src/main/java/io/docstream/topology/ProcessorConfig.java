@@ -1,0 +1,86 @@
+package io.docstream.topology;
+
+import io.docstream.state.StateLimits;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The validated settings of a processor instance. Built by {@link #from(ConfigReader)}; every key
+ * is listed in README.md, "Configuration".
+ *
+ * @param kafka client settings passed through to Kafka Streams (keys {@code kafka.*}, prefix
+ *     removed), e.g. security settings
+ * @param spaces space settings ({@code spaces.*}, prefix kept)
+ */
+public record ProcessorConfig(
+    String bootstrapServers,
+    String applicationId,
+    TopicNames topics,
+    int partitions,
+    short replicationFactor,
+    Path stateDir,
+    String httpHost,
+    int httpPort,
+    String advertisedHost,
+    int maxMessageBytes,
+    int maxDeltaBytes,
+    StateLimits limits,
+    long timerIntervalMillis,
+    long commitIntervalMillis,
+    int streamThreads,
+    Map<String, String> kafka,
+    Map<String, String> spaces) {
+
+  public static final int MAX_RECORD_BYTES = 8 * 1024 * 1024;
+
+  public static ProcessorConfig from(ConfigReader c) {
+    long mib = 1024L * 1024;
+    Map<String, String> spaces = new java.util.TreeMap<>();
+    c.withPrefix("spaces.").forEach((k, v) -> spaces.put("spaces." + k, v));
+    String httpHost = c.string("http.host", "127.0.0.1");
+    return new ProcessorConfig(
+        c.required("bootstrap.servers"),
+        c.string("application.id", "docstream"),
+        new TopicNames(c.string("topic.prefix", "docstream")),
+        c.intValue("topic.partitions", 6, 1, 10_000),
+        (short) c.intValue("topic.replication.factor", 1, 1, 16),
+        Path.of(c.string("state.dir", "data/state")),
+        httpHost,
+        c.intValue("http.port", 8081, 0, 65_535),
+        c.string("http.advertised.host", httpHost),
+        c.intValue("max.message.bytes", 256 * 1024, 1024, MAX_RECORD_BYTES / 2),
+        c.intValue("max.delta.bytes", (int) mib, 1024, MAX_RECORD_BYTES / 2),
+        new StateLimits(
+            c.intValue("history.deltas", 1000, 1, 1_000_000),
+            c.longValue("dedupe.window.messages", 10_000, 1, 100_000_000),
+            c.longValue("cache.bytes", 64 * mib, 0, 1L << 40),
+            c.longValue("max.document.bytes", 16 * mib, 1024, 1L << 40)),
+        c.longValue("timer.interval.ms", 250, 10, 60_000),
+        c.longValue("commit.interval.ms", 100, 1, 60_000),
+        c.intValue("stream.threads", 1, 1, 64),
+        c.withPrefix("kafka."),
+        spaces);
+  }
+
+  /** Returns a copy whose HTTP port is {@code port} (used when port 0 picked a free one). */
+  public ProcessorConfig withHttpPort(int port) {
+    return new ProcessorConfig(
+        bootstrapServers,
+        applicationId,
+        topics,
+        partitions,
+        replicationFactor,
+        stateDir,
+        httpHost,
+        port,
+        advertisedHost,
+        maxMessageBytes,
+        maxDeltaBytes,
+        limits,
+        timerIntervalMillis,
+        commitIntervalMillis,
+        streamThreads,
+        kafka,
+        spaces);
+  }
+}

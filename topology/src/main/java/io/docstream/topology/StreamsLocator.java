@@ -1,0 +1,60 @@
+package io.docstream.topology;
+
+import io.docstream.state.DocumentReader;
+import io.docstream.state.StoreNames;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Locates documents with Kafka Streams' metadata: the active host of the key's partition, as
+ * announced through {@code application.server}.
+ */
+public final class StreamsLocator implements DocumentLocator {
+  private final KafkaStreams streams;
+  private final HostInfo self;
+
+  public StreamsLocator(KafkaStreams streams, HostInfo self) {
+    this.streams = streams;
+    this.self = self;
+  }
+
+  @Override
+  public DocumentLocation locate(String doc) {
+    if (streams.state() != KafkaStreams.State.RUNNING) {
+      return new DocumentLocation.Migrating("processor is " + streams.state());
+    }
+    KeyQueryMetadata metadata =
+        streams.queryMetadataForKey(StoreNames.META, doc, Serdes.String().serializer());
+    if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+      return new DocumentLocation.Migrating("no instance owns the partition yet");
+    }
+    HostInfo owner = metadata.activeHost();
+    if (!owner.equals(self)) {
+      return new DocumentLocation.Remote("http://" + owner.host() + ":" + owner.port());
+    }
+    try {
+      int partition = metadata.partition();
+      return new DocumentLocation.Local(
+          new DocumentReader(
+              store(StoreNames.DOCS, partition),
+              store(StoreNames.META, partition),
+              store(StoreNames.HISTORY, partition)));
+    } catch (InvalidStateStoreException e) {
+      return new DocumentLocation.Migrating("partition is restoring: " + e.getMessage());
+    }
+  }
+
+  private ReadOnlyKeyValueStore<Bytes, byte[]> store(String name, int partition) {
+    return streams.store(
+        StoreQueryParameters.fromNameAndType(
+                name, QueryableStoreTypes.<Bytes, byte[]>keyValueStore())
+            .withPartition(partition));
+  }
+}

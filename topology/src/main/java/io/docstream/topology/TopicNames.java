@@ -1,0 +1,16 @@
+package io.docstream.topology;
+
+/** The topics of one docstream deployment: {@code <prefix>.commands}, {@code .deltas}, ... */
+public record TopicNames(String prefix) {
+  public String commands() {
+    return prefix + ".commands";
+  }
+
+  public String deltas() {
+    return prefix + ".deltas";
+  }
+
+  public String rejections() {
+    return prefix + ".rejections";
+  }
+}

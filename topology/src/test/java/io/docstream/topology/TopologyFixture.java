@@ -1,0 +1,89 @@
+package io.docstream.topology;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.docstream.serdes.Command;
+import io.docstream.serdes.Json;
+import io.docstream.spaces.SpaceRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/** A docstream topology on TopologyTestDriver, with helpers to send and read records. */
+final class TopologyFixture implements AutoCloseable {
+  final TopicNames topics = new TopicNames("docstream");
+  final TopologyTestDriver driver;
+  final ProcessorMetrics metrics = new ProcessorMetrics(new SimpleMeterRegistry());
+  private final TestInputTopic<byte[], byte[]> commands;
+  private final TestOutputTopic<byte[], byte[]> deltas;
+  private final TestOutputTopic<byte[], byte[]> rejections;
+
+  TopologyFixture(Path stateDir, Map<String, String> settings) {
+    Map<String, String> all = new java.util.TreeMap<>(settings);
+    all.putIfAbsent("bootstrap.servers", "unused:9092");
+    all.put("state.dir", stateDir.toString());
+    ProcessorConfig config = ProcessorConfig.from(new ConfigReader(all));
+    Properties props =
+        ProcessorApp.streamsProps(
+            config, new org.apache.kafka.streams.state.HostInfo("127.0.0.1", 1));
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "docstream");
+    driver =
+        new TopologyTestDriver(
+            DocTopology.build(
+                topics, SpaceRegistry.fromProperties(config.spaces()), config, 1, metrics),
+            props,
+            Instant.ofEpochMilli(1_700_000_000_000L));
+    ByteArraySerializer ser = new ByteArraySerializer();
+    ByteArrayDeserializer de = new ByteArrayDeserializer();
+    commands = driver.createInputTopic(topics.commands(), ser, ser);
+    deltas = driver.createOutputTopic(topics.deltas(), de, de);
+    rejections = driver.createOutputTopic(topics.rejections(), de, de);
+  }
+
+  void send(String doc, String id, String body, String actor, long ts) {
+    Command c = new Command(id, Json.parse(body), actor, ts, null);
+    sendRaw(doc == null ? null : doc.getBytes(StandardCharsets.UTF_8), Json.bytes(c));
+  }
+
+  void sendRaw(byte[] key, byte[] value) {
+    commands.pipeInput(new TestRecord<>(key, value));
+  }
+
+  List<Out> deltas() {
+    return read(deltas);
+  }
+
+  List<Out> rejections() {
+    return read(rejections);
+  }
+
+  /** One output record, key as text and value as JSON. */
+  record Out(String key, JsonNode value) {}
+
+  private static List<Out> read(TestOutputTopic<byte[], byte[]> topic) {
+    List<Out> out = new ArrayList<>();
+    for (TestRecord<byte[], byte[]> r : topic.readRecordsToList()) {
+      out.add(
+          new Out(
+              r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
+              Json.parse(r.value())));
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+  }
+}

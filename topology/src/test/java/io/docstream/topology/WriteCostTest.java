@@ -1,0 +1,65 @@
+package io.docstream.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.docstream.serdes.Json;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The physics of DESIGN.md: a commit's bytes follow the size of its change, not the document. */
+class WriteCostTest {
+  private static final int FIELDS = 10_000;
+  private static final int FIELDS_PER_MESSAGE = 500;
+
+  @TempDir Path stateDir;
+
+  @Test
+  void shouldWriteUnderTenKilobytesForOneFieldChangeToAMegabyteDocument() {
+    try (TopologyFixture f = new TopologyFixture(stateDir, Map.of())) {
+      String filler = "v".repeat(90);
+      for (int start = 0; start < FIELDS; start += FIELDS_PER_MESSAGE) {
+        ObjectNode body = Json.object();
+        for (int i = start; i < start + FIELDS_PER_MESSAGE; i++) {
+          body.put(String.format("field-%05d", i), filler);
+        }
+        f.send("json/big", "fill-" + start, Json.text(body), null, start);
+      }
+      long documentBytes = bytesWritten(f, "docstream.deltas");
+      drainAll(f);
+      assertThat(documentBytes).as("the document is about 1 MB").isGreaterThan(1_000_000);
+
+      f.send("json/big", "one", "{\"field-05000\":\"changed\"}", null, FIELDS + 1);
+
+      long written = bytesWritten(f, null);
+      assertThat(written).as("bytes to all changelogs and the deltas topic").isLessThan(10_000);
+    }
+  }
+
+  private static void drainAll(TopologyFixture f) {
+    bytesWritten(f, null);
+  }
+
+  /** Sums key and value bytes produced since the last call, on one topic or on every one. */
+  private static long bytesWritten(TopologyFixture f, String onlyTopic) {
+    long total = 0;
+    for (String topic : f.driver.producedTopicNames()) {
+      if (onlyTopic != null && !onlyTopic.equals(topic)) {
+        continue;
+      }
+      TestOutputTopic<byte[], byte[]> out =
+          f.driver.createOutputTopic(
+              topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      for (TestRecord<byte[], byte[]> r : out.readRecordsToList()) {
+        total +=
+            (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length);
+      }
+    }
+    return total;
+  }
+}
