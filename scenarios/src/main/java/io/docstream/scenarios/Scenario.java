@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -16,7 +17,7 @@ import java.util.TreeSet;
  *
  * @param name the file name without {@code .yaml}; it says the expected outcome
  * @param description what the scenario shows, in a sentence or two
- * @param knownBug null, or why the scenario is expected to fail until the topology is fixed
+ * @param knownBug null, or the bug in another module that makes this scenario fail for now
  * @param config processor settings (as in the processor's properties file) on top of the defaults
  * @param given steps whose outputs are not checked, except that they must not be rejections unless
  *     the step says so
@@ -26,7 +27,7 @@ import java.util.TreeSet;
 public record Scenario(
     String name,
     String description,
-    String knownBug,
+    KnownBug knownBug,
     Map<String, String> config,
     List<Step> given,
     List<Step> when,
@@ -49,6 +50,30 @@ public record Scenario(
     config = Collections.unmodifiableMap(new TreeMap<>(config));
     given = List.copyOf(given);
     when = List.copyOf(when);
+  }
+
+  /** The names of the targets, as {@code known_bug} may name them. */
+  public static final Set<String> TARGETS = Set.of("driver", "broker");
+
+  /**
+   * A bug in another module that this scenario shows with its correct expectation.
+   *
+   * @param reason what is wrong
+   * @param targets where it shows ({@link #TARGETS}); empty for every target
+   */
+  public record KnownBug(String reason, Set<String> targets) {
+    public KnownBug {
+      targets = Set.copyOf(targets);
+    }
+  }
+
+  /** The reason this scenario is expected to fail on {@code target}, if it is. */
+  public Optional<String> knownBugOn(String target) {
+    if (knownBug == null
+        || !(knownBug.targets().isEmpty() || knownBug.targets().contains(target))) {
+      return Optional.empty();
+    }
+    return Optional.of(knownBug.reason());
   }
 
   /** Every step, given then when. */

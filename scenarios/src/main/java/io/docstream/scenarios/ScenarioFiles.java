@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -91,11 +92,34 @@ public final class ScenarioFiles {
     return new Scenario(
         name,
         r.requiredText(root, "description", ""),
-        r.optionalText(root, "known_bug", ""),
+        knownBug(r, root.get("known_bug")),
         config(r, root.get("config")),
         given,
         when,
         then(r, root.get("then")));
+  }
+
+  /** {@code known_bug: "reason"}, or {@code known_bug: {reason: "...", targets: [broker]}}. */
+  private static Scenario.KnownBug knownBug(Reader r, JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (node.isTextual()) {
+      return new Scenario.KnownBug(node.textValue(), Set.of());
+    }
+    r.fields(node, "known_bug", Set.of("reason", "targets"));
+    Set<String> targets = new TreeSet<>();
+    JsonNode list = node.path("targets");
+    if (!list.isArray() || list.isEmpty()) {
+      throw r.fail("known_bug.targets", "must list some of " + new TreeSet<>(Scenario.TARGETS));
+    }
+    for (JsonNode target : list) {
+      if (!Scenario.TARGETS.contains(target.asText())) {
+        throw r.fail("known_bug.targets", "unknown target '" + target.asText() + "'");
+      }
+      targets.add(target.asText());
+    }
+    return new Scenario.KnownBug(r.requiredText(node, "reason", "known_bug"), targets);
   }
 
   private static Map<String, String> config(Reader r, JsonNode node) {
@@ -332,8 +356,7 @@ public final class ScenarioFiles {
         String field = it.next();
         if (!allowed.contains(field)) {
           throw fail(
-              where,
-              "unknown field '" + field + "' (allowed: " + new java.util.TreeSet<>(allowed) + ")");
+              where, "unknown field '" + field + "' (allowed: " + new TreeSet<>(allowed) + ")");
         }
       }
     }

@@ -18,6 +18,7 @@ public final class ScenarioRunner {
     try (ScenarioTarget.Session session = target.open(scenario)) {
       // Given
       perform(session, scenario.given());
+      session.settle();
       int boundary = session.outputs().size();
       List<String> givenProblems = givenRejections(scenario, session.outputs());
       if (!givenProblems.isEmpty()) {

@@ -17,12 +17,18 @@ public interface ScenarioTarget {
   interface Session extends AutoCloseable {
 
     /**
-     * Sends one record to the commands topic and returns once its outcome (a delta or a rejection)
-     * is in {@link #outputs()}.
+     * Sends one record to the commands topic. Its outcome (a delta or a rejection) may reach {@link
+     * #outputs()} later, but records are applied in the order they are sent.
      */
     void send(Input input);
 
-    /** Moves the processor's wall clock on by {@code millis}, firing the timers that fall due. */
+    /** Returns once every record sent so far has its outcome in {@link #outputs()}. */
+    void settle();
+
+    /**
+     * Moves the processor's wall clock on by {@code millis}, firing the timers that fall due, after
+     * the records sent so far are applied.
+     */
     void advance(long millis);
 
     /** Every output that belongs to this scenario so far, in the order they arrived. */

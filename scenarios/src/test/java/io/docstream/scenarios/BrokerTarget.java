@@ -1,5 +1,7 @@
 package io.docstream.scenarios;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.docstream.serdes.Json;
@@ -14,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +24,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -32,24 +36,38 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.awaitility.Awaitility;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs scenarios against a processor on a real broker: one processor (for one {@code config}) with
  * its own topics, a Java producer, and a read_committed reader of its outputs. The files of one
  * config run concurrently, each in its own thread; they never share a key (see {@link Isolation}).
  *
- * <p>The processor's clock is a {@link ScenarioClock}: it starts a minute before the scenario
- * clock, and {@link #startClock()} moves it to {@link Scenario#CLOCK_START_MILLIS} right before the
- * files run; from then on it runs at wall-clock speed.
+ * <p>The processor's clock is a {@link ScenarioClock}: it starts five minutes before the scenario
+ * clock (time enough for the processor to start and for other configs' files to run first), and
+ * {@link #startClock()} moves it to {@link Scenario#CLOCK_START_MILLIS} right before the files run;
+ * from then on it runs at wall-clock speed.
  */
 final class BrokerTarget implements ScenarioTarget, AutoCloseable {
   /** How long one record's outcome, or the expected outputs, may take. */
   static final Duration PATIENCE = Duration.ofSeconds(30);
 
+  private static final Logger LOG = LoggerFactory.getLogger(BrokerTarget.class);
+  private static final long SLOW_OUTCOME_MILLIS = 500;
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final int PARTITIONS = 2;
+
+  /** Documents of the json space for warming up; no scenario file should use these keys. */
+  private static final String WARM_UP_KEY = "json/broker-target.warm-up.";
+
+  private static final int WARM_UP_ROUNDS = 3;
+
+  /** How long before the scenario clock's start a processor's clock starts; see startClock. */
+  private static final long CLOCK_LEAD_MILLIS = 5 * 60_000;
 
   private final ProcessorConfig config;
   private final ScenarioClock clock;
@@ -92,7 +110,7 @@ final class BrokerTarget implements ScenarioTarget, AutoCloseable {
     Properties admin = TopicSetup.adminProps(bootstrapServers, config.kafka());
     TopicSetup.ensure(admin, config.topics(), config.partitions(), config.replicationFactor());
     keepForever(admin, config);
-    ScenarioClock clock = new ScenarioClock(Scenario.CLOCK_START_MILLIS - 60_000);
+    ScenarioClock clock = new ScenarioClock(Scenario.CLOCK_START_MILLIS - CLOCK_LEAD_MILLIS);
     ClockedProcessor processor = ClockedProcessor.start(config, clock);
     try {
       awaitRunning(processor);
@@ -119,14 +137,43 @@ final class BrokerTarget implements ScenarioTarget, AutoCloseable {
     }
   }
 
-  /** Moves the processor's clock to the scenario clock's start; call right before the files run. */
+  /**
+   * Moves the processor's clock to the scenario clock's start; call right before the files run.
+   * Before that, a few records go through every partition, since a processor's first transactions
+   * are slower by seconds than the rest, and scenario time must not run away from the first
+   * scenario records.
+   */
   void startClock() {
+    warmUp();
     clock.jumpTo(Scenario.CLOCK_START_MILLIS);
+  }
+
+  private void warmUp() {
+    Set<String> keys = new TreeSet<>();
+    Set<Integer> partitions = new TreeSet<>();
+    for (int i = 0; partitions.size() < PARTITIONS; i++) {
+      String key = WARM_UP_KEY + i;
+      if (partitions.add(Utils.toPositive(Utils.murmur2(key.getBytes(UTF_8))) % PARTITIONS)) {
+        keys.add(key);
+      }
+    }
+    for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+      for (String key : keys) {
+        producer.send(
+            new ProducerRecord<>(
+                config.topics().commands(), key.getBytes(UTF_8), "{\"body\":{}}".getBytes(UTF_8)));
+      }
+      int expected = keys.size() * (round + 1);
+      Awaitility.await("warm-up records through " + config.topics().commands())
+          .atMost(PATIENCE)
+          .pollInterval(Duration.ofMillis(10))
+          .until(() -> outputs.matching(keys, Set.of()).size() >= expected);
+    }
   }
 
   @Override
   public Session open(Scenario scenario) {
-    return new BrokerSession(scenario.keys(), scenario.unkeyedIds());
+    return new BrokerSession(scenario);
   }
 
   @Override
@@ -175,19 +222,22 @@ final class BrokerTarget implements ScenarioTarget, AutoCloseable {
 
   /** One scenario on the shared processor. */
   private final class BrokerSession implements Session {
+    private final String name;
     private final Set<String> keys;
     private final Set<String> unkeyedIds;
     private long cursorMillis = Scenario.CLOCK_START_MILLIS;
-    private int sent;
+    private final List<Input> sent = new ArrayList<>();
 
-    BrokerSession(Set<String> keys, Set<String> unkeyedIds) {
-      this.keys = keys;
-      this.unkeyedIds = unkeyedIds;
+    BrokerSession(Scenario scenario) {
+      name = scenario.name();
+      keys = scenario.keys();
+      unkeyedIds = scenario.unkeyedIds();
     }
 
     /**
-     * One record at a time: the next is sent only when this one's outcome is read, so a record that
-     * goes round the commands topic (no key) is not overtaken by the next.
+     * Records are pipelined: the producer keeps their order per key, and so per document. A record
+     * without key goes round the commands topic to its document's partition, where the next record
+     * could overtake it, so the session waits for its outcome before sending more.
      */
     @Override
     public void send(Input input) {
@@ -206,16 +256,35 @@ final class BrokerTarget implements ScenarioTarget, AutoCloseable {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted sending " + input, e);
       }
-      int expected = ++sent;
-      Awaitility.await("the outcome of " + input)
+      sent.add(input);
+      if (input.key() == null) {
+        settle();
+      }
+    }
+
+    /** Waits until there are as many outcomes of sent records (not of timers) as records sent. */
+    @Override
+    public void settle() {
+      long started = System.nanoTime();
+      Awaitility.await(name + ": the outcomes of " + sent.size() + " records")
           .atMost(PATIENCE)
           .pollInterval(Duration.ofMillis(10))
           .pollInSameThread()
-          .until(() -> outputs().stream().filter(o -> !o.fromTimer()).count() >= expected);
+          .until(() -> outputs().stream().filter(o -> !o.fromTimer()).count() >= sent.size());
+      long tookMillis = (System.nanoTime() - started) / 1_000_000;
+      if (tookMillis > SLOW_OUTCOME_MILLIS) {
+        LOG.warn(
+            "{}: {} outcomes took {} ms; the clock is {} ms past the scenario's",
+            name,
+            sent.size(),
+            tookMillis,
+            clock.milliseconds() - cursorMillis);
+      }
     }
 
     @Override
     public void advance(long millis) {
+      settle();
       cursorMillis += millis;
       clock.sleepUntil(cursorMillis);
     }

@@ -99,6 +99,11 @@ final class DriverTarget implements ScenarioTarget {
       collect();
     }
 
+    @Override
+    public void settle() {
+      // piping a record in processes it, and every record it causes, at once
+    }
+
     /**
      * Advances in steps of the processor's timer interval, as wall-clock time passes on a broker,
      * so that a timer scheduled by a timer fires within the same advance when it falls due.

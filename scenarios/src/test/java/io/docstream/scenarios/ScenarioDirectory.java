@@ -1,25 +1,37 @@
 package io.docstream.scenarios;
 
-import java.net.URISyntaxException;
-import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 
-/** The scenario files of this module: {@code src/test/resources/scenarios/*.yaml}. */
+/**
+ * The scenario files of this module, {@code src/test/resources/scenarios/*.yaml}, read where they
+ * are written rather than from the classpath, where a deleted file would live on until a clean.
+ */
 final class ScenarioDirectory {
-  private static final String RESOURCE = "/scenarios";
+  static final String SELECT_PROPERTY = "scenarios";
+
+  private static final String DIRECTORY = "src/test/resources/scenarios";
 
   private ScenarioDirectory() {}
 
+  /**
+   * The files whose name matches the regular expression in the system property {@value
+   * #SELECT_PROPERTY} (all when it is unset), e.g. {@code -Dscenarios='cards_.*'}.
+   */
+  static List<Scenario> selected() {
+    Pattern select = Pattern.compile(System.getProperty(SELECT_PROPERTY, ".*"));
+    return all().stream().filter(s -> select.matcher(s.name()).matches()).toList();
+  }
+
   static List<Scenario> all() {
-    URL url = ScenarioDirectory.class.getResource(RESOURCE);
-    if (url == null) {
-      throw new IllegalStateException(RESOURCE + " is not on the test classpath");
+    // Maven runs tests in the module directory and also names it in "basedir".
+    Path dir = Path.of(System.getProperty("basedir", ".")).resolve(DIRECTORY);
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalStateException(
+          "no scenario directory " + dir.toAbsolutePath() + " (run from the scenarios module)");
     }
-    try {
-      return ScenarioFiles.loadAll(Path.of(url.toURI()));
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException("cannot locate " + url, e);
-    }
+    return ScenarioFiles.loadAll(dir);
   }
 }
