@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.docstream.serdes.Json;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class ScenarioFilesTest {
@@ -19,6 +21,16 @@ class ScenarioFilesTest {
   @Test
   void shouldLetEveryFileShareABrokerWithTheOthers() {
     assertThat(Isolation.violations(ScenarioDirectory.all())).isEmpty();
+  }
+
+  @Test
+  void shouldCoverEverySpaceWithAtLeastFortyFiles() {
+    List<Scenario> all = ScenarioDirectory.all();
+    Set<String> spaces = new TreeSet<>();
+    all.forEach(
+        s -> s.keys().forEach(k -> spaces.add(k.substring(0, Math.max(0, k.indexOf('/'))))));
+    assertThat(spaces).contains("json", "jsonpatch", "chat", "todo", "cards");
+    assertThat(all).hasSizeGreaterThanOrEqualTo(40);
   }
 
   @Test
