@@ -312,7 +312,7 @@ final class BrokerTarget implements ScenarioTarget, AutoCloseable {
         }
         return Optional.of((ObjectNode) body);
       } catch (IOException e) {
-        return Optional.empty();
+        throw new AssertionError("GET " + uri + " failed: " + e, e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted reading " + uri, e);
