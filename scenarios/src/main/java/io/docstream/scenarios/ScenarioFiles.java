@@ -11,8 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,10 +34,6 @@ public final class ScenarioFiles {
       Set.of("description", "known_bug", "config", "given", "when", "then");
   private static final Set<String> MESSAGE = Set.of("doc", "id", "actor", "ts", "body", "rejected");
   private static final Set<String> RAW = Set.of("key", "value", "ts", "rejected");
-  private static final Set<String> THEN = Set.of("deltas", "rejections", "documents");
-  private static final Set<String> DELTA = Set.of("seq", "patch", "ids", "ts");
-  private static final Set<String> REJECTION = Set.of("doc", "id", "code", "seq", "ts");
-  private static final Set<String> DOCUMENT = Set.of("seq", "data");
 
   private ScenarioFiles() {}
 
@@ -68,7 +62,7 @@ public final class ScenarioFiles {
 
   /** Parses the text of the file {@code name}{@value #EXTENSION}. */
   public static Scenario parse(String name, String yaml) {
-    Reader r = new Reader(name + EXTENSION);
+    Fields r = new Fields(name + EXTENSION);
     if (!NAME.matcher(name).matches()) {
       throw r.fail("", "the file name must be snake_case ([a-z][a-z0-9_]*.yaml)");
     }
@@ -76,12 +70,12 @@ public final class ScenarioFiles {
     try {
       root = YAML.readTree(yaml);
     } catch (JsonProcessingException e) {
-      throw new ScenarioFileException(r.file + ": not valid YAML: " + e.getOriginalMessage(), e);
+      throw new ScenarioFileException(r.file() + ": not valid YAML: " + e.getOriginalMessage(), e);
     }
     if (root == null || !root.isObject()) {
       throw r.fail("", "the file must be a YAML mapping");
     }
-    r.fields(root, "", TOP);
+    r.allowOnly(root, "", TOP);
     root = expandRepeats(root);
     Steps steps = new Steps(r);
     List<Step> given = steps.read(root.get("given"), "given", true);
@@ -96,18 +90,18 @@ public final class ScenarioFiles {
         config(r, root.get("config")),
         given,
         when,
-        then(r, root.get("then")));
+        ExpectationsReader.read(r, root.get("then")));
   }
 
   /** {@code known_bug: "reason"}, or {@code known_bug: {reason: "...", targets: [broker]}}. */
-  private static Scenario.KnownBug knownBug(Reader r, JsonNode node) {
+  private static Scenario.KnownBug knownBug(Fields r, JsonNode node) {
     if (node == null || node.isNull()) {
       return null;
     }
     if (node.isTextual()) {
       return new Scenario.KnownBug(node.textValue(), Set.of());
     }
-    r.fields(node, "known_bug", Set.of("reason", "targets"));
+    r.allowOnly(node, "known_bug", Set.of("reason", "targets"));
     Set<String> targets = new TreeSet<>();
     JsonNode list = node.path("targets");
     if (!list.isArray() || list.isEmpty()) {
@@ -122,7 +116,7 @@ public final class ScenarioFiles {
     return new Scenario.KnownBug(r.requiredText(node, "reason", "known_bug"), targets);
   }
 
-  private static Map<String, String> config(Reader r, JsonNode node) {
+  private static Map<String, String> config(Fields r, JsonNode node) {
     Map<String, String> config = new TreeMap<>();
     if (node == null || node.isNull()) {
       return config;
@@ -141,10 +135,10 @@ public final class ScenarioFiles {
 
   /** Reads the steps of {@code given} or {@code when}, keeping the scenario clock. */
   private static final class Steps {
-    private final Reader r;
+    private final Fields r;
     private long clock = Scenario.CLOCK_START_MILLIS;
 
-    Steps(Reader r) {
+    Steps(Fields r) {
       this.r = r;
     }
 
@@ -167,7 +161,7 @@ public final class ScenarioFiles {
         throw r.fail(where, "a step is a mapping");
       }
       if (node.has("advance_ms")) {
-        r.fields(node, where, Set.of("advance_ms"));
+        r.allowOnly(node, where, Set.of("advance_ms"));
         long millis = r.requiredLong(node, "advance_ms", where);
         if (millis <= 0) {
           throw r.fail(where, "advance_ms must be positive");
@@ -190,7 +184,7 @@ public final class ScenarioFiles {
     }
 
     private Input message(JsonNode node, String where) {
-      r.fields(node, where, MESSAGE);
+      r.allowOnly(node, where, MESSAGE);
       String doc = r.requiredText(node, "doc", where);
       String id = r.optionalText(node, "id", where);
       String actor = r.optionalText(node, "actor", where);
@@ -199,12 +193,12 @@ public final class ScenarioFiles {
       if (body == null || body.isNull()) {
         throw r.fail(where, "a message needs a body (send a record without one as key/value)");
       }
-      String value = Json.text(new Command(id, canonical(body), actor, ts, null));
+      String value = Json.text(new Command(id, Fields.canonical(body), actor, ts, null));
       return new Input(doc, value, ts, id, doc);
     }
 
     private Input raw(JsonNode node, String where) {
-      r.fields(node, where, RAW);
+      r.allowOnly(node, where, RAW);
       String key = r.optionalText(node, "key", where);
       String value = r.requiredText(node, "value", where);
       long ts = node.has("ts") ? r.requiredLong(node, "ts", where) : clock;
@@ -221,96 +215,6 @@ public final class ScenarioFiles {
       }
       return new Input(key, value, ts, id, doc);
     }
-  }
-
-  private static Expectations then(Reader r, JsonNode node) {
-    if (node == null || !node.isObject()) {
-      throw r.fail("then", "is required: a mapping of deltas, rejections and documents");
-    }
-    r.fields(node, "then", THEN);
-    Map<String, List<ObjectNode>> deltas = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonNode> e : r.mapping(node, "deltas")) {
-      String where = "then.deltas." + e.getKey();
-      if (!e.getValue().isArray()) {
-        throw r.fail(where, "must be a list of deltas ([] for none)");
-      }
-      List<ObjectNode> list = new ArrayList<>();
-      for (int i = 0; i < e.getValue().size(); i++) {
-        list.add(delta(r, e.getValue().get(i), where + "[" + i + "]"));
-      }
-      deltas.put(e.getKey(), list);
-    }
-    List<Expectations.Rejection> rejections = new ArrayList<>();
-    JsonNode list = node.get("rejections");
-    if (list != null && !list.isNull()) {
-      if (!list.isArray()) {
-        throw r.fail("then.rejections", "must be a list");
-      }
-      for (int i = 0; i < list.size(); i++) {
-        rejections.add(rejection(r, list.get(i), "then.rejections[" + i + "]"));
-      }
-    }
-    Map<String, ObjectNode> documents = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonNode> e : r.mapping(node, "documents")) {
-      String where = "then.documents." + e.getKey();
-      JsonNode doc = e.getValue();
-      r.fields(doc, where, DOCUMENT);
-      ObjectNode expected = Json.object();
-      if (doc.has("seq")) {
-        expected.put("seq", r.requiredLong(doc, "seq", where));
-      }
-      JsonNode data = doc.get("data");
-      if (data == null || !data.isObject()) {
-        throw r.fail(where, "needs data: the final document (an object)");
-      }
-      expected.set("data", canonical(data));
-      documents.put(e.getKey(), expected);
-    }
-    return new Expectations(deltas, rejections, documents);
-  }
-
-  private static ObjectNode delta(Reader r, JsonNode node, String where) {
-    r.fields(node, where, DELTA);
-    ObjectNode delta = Json.object();
-    delta.put("seq", r.requiredLong(node, "seq", where));
-    JsonNode patch = node.get("patch");
-    if (patch == null || !patch.isObject()) {
-      throw r.fail(where, "needs patch: a JSON merge patch (an object)");
-    }
-    delta.set("patch", canonical(patch));
-    ArrayNode ids = delta.putArray("ids");
-    JsonNode given = node.get("ids");
-    if (given != null) {
-      if (!given.isArray()) {
-        throw r.fail(where + ".ids", "must be a list of message ids");
-      }
-      given.forEach(id -> ids.add(id.asText()));
-    }
-    if (node.has("ts")) {
-      delta.put("ts", r.requiredLong(node, "ts", where));
-    }
-    return delta;
-  }
-
-  private static Expectations.Rejection rejection(Reader r, JsonNode node, String where) {
-    r.fields(node, where, REJECTION);
-    ObjectNode fields = Json.object();
-    String id = r.optionalText(node, "id", where);
-    if (id != null) {
-      fields.put("id", id);
-    }
-    fields.put("code", (int) r.requiredLong(node, "code", where));
-    for (String optional : List.of("seq", "ts")) {
-      if (node.has(optional)) {
-        fields.put(optional, r.requiredLong(node, optional, where));
-      }
-    }
-    return new Expectations.Rejection(r.optionalText(node, "doc", where), fields);
-  }
-
-  /** The node as the processor's strict JSON mapper would read it, so numbers compare alike. */
-  static JsonNode canonical(JsonNode yaml) {
-    return Json.parse(Json.bytes(yaml));
   }
 
   /** Replaces {@code ${repeat:x:1100}} in every string with 1100 x's (for size limits). */
@@ -339,64 +243,5 @@ public final class ScenarioFiles {
       return copy;
     }
     return node;
-  }
-
-  /** Typed access to one file's nodes, failing with the file name and the path. */
-  private record Reader(String file) {
-    ScenarioFileException fail(String where, String reason) {
-      return new ScenarioFileException(
-          file + (where.isEmpty() ? "" : ": " + where) + ": " + reason);
-    }
-
-    void fields(JsonNode node, String where, Set<String> allowed) {
-      if (!node.isObject()) {
-        throw fail(where, "must be a mapping");
-      }
-      for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-        String field = it.next();
-        if (!allowed.contains(field)) {
-          throw fail(
-              where, "unknown field '" + field + "' (allowed: " + new TreeSet<>(allowed) + ")");
-        }
-      }
-    }
-
-    Iterable<Map.Entry<String, JsonNode>> mapping(JsonNode parent, String field) {
-      JsonNode node = parent.get(field);
-      if (node == null || node.isNull()) {
-        return List.of();
-      }
-      if (!node.isObject()) {
-        throw fail("then." + field, "must be a mapping by document key");
-      }
-      return node.properties();
-    }
-
-    String requiredText(JsonNode node, String field, String where) {
-      String text = optionalText(node, field, where);
-      if (text == null) {
-        throw fail(where, "needs " + field);
-      }
-      return text;
-    }
-
-    String optionalText(JsonNode node, String field, String where) {
-      JsonNode value = node.get(field);
-      if (value == null || value.isNull()) {
-        return null;
-      }
-      if (!value.isTextual()) {
-        throw fail(where, field + " must be a string (quote it)");
-      }
-      return value.textValue();
-    }
-
-    long requiredLong(JsonNode node, String field, String where) {
-      JsonNode value = node.get(field);
-      if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
-        throw fail(where, field + " must be an integer");
-      }
-      return value.longValue();
-    }
   }
 }
