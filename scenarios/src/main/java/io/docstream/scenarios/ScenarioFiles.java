@@ -1,6 +1,7 @@
 package io.docstream.scenarios;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,7 +28,10 @@ import java.util.stream.Stream;
 public final class ScenarioFiles {
   public static final String EXTENSION = ".yaml";
 
-  private static final YAMLMapper YAML = new YAMLMapper();
+  /** A key written twice would silently lose the first value, an expectation perhaps. */
+  private static final YAMLMapper YAML =
+      YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
   private static final Pattern REPEAT = Pattern.compile("\\$\\{repeat:(.):(\\d{1,7})}");
   private static final Set<String> TOP =

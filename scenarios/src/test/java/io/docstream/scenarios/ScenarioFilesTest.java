@@ -86,6 +86,18 @@ class ScenarioFilesTest {
   }
 
   @Test
+  void shouldRefuseAKeyWrittenTwice() {
+    assertThatThrownBy(
+            () ->
+                ScenarioFiles.parse(
+                    "twice",
+                    MINIMAL.replace(
+                        "then: {}", "then:\n  deltas:\n    json/a: []\n    json/a: []")))
+        .isInstanceOf(ScenarioFileException.class)
+        .hasMessageContaining("Duplicate field 'json/a'");
+  }
+
+  @Test
   void shouldRefuseRejectedInWhenAndTimerIds() {
     assertThatThrownBy(
             () ->
