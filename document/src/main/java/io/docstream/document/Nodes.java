@@ -1,0 +1,46 @@
+package io.docstream.document;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.docstream.serdes.Json;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Canonical JSON trees: every object keeps its members sorted by name, so a tree serializes to the
+ * same bytes however it was built, and objects never hold null members (a document has no nulls;
+ * null inside an array is an ordinary element).
+ */
+public final class Nodes {
+  private Nodes() {}
+
+  /** A new empty object whose members stay sorted. */
+  public static ObjectNode object() {
+    return new ObjectNode(Json.NODES, new TreeMap<>());
+  }
+
+  /**
+   * A deep copy of {@code node} in which every object is sorted and has no null members. Scalars
+   * are immutable and shared; JSON null stays null at the top and inside arrays.
+   */
+  public static JsonNode canonical(JsonNode node) {
+    if (node instanceof ObjectNode object) {
+      ObjectNode copy = object();
+      for (Map.Entry<String, JsonNode> member : object.properties()) {
+        if (!member.getValue().isNull()) {
+          copy.set(member.getKey(), canonical(member.getValue()));
+        }
+      }
+      return copy;
+    }
+    if (node instanceof ArrayNode array) {
+      ArrayNode copy = Json.NODES.arrayNode(array.size());
+      for (JsonNode element : array) {
+        copy.add(canonical(element));
+      }
+      return copy;
+    }
+    return node;
+  }
+}
