@@ -70,6 +70,12 @@ public final class ReadApi implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      route(exchange);
+    }
+  }
+
+  private void route(HttpExchange exchange) throws IOException {
+    try {
       String path = exchange.getRequestURI().getPath();
       if (!"GET".equals(exchange.getRequestMethod())) {
         error(exchange, 405, ErrorCode.BAD_REQUEST, "only GET is supported");
