@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -48,12 +49,10 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   private final BrokerOptions options;
-  private final BrokerLayout layout;
   private final Process process;
 
-  private KafkaBroker(BrokerOptions options, BrokerLayout layout, Process process) {
+  private KafkaBroker(BrokerOptions options, Process process) {
     this.options = options;
-    this.layout = layout;
     this.process = process;
   }
 
@@ -73,7 +72,7 @@ public final class KafkaBroker implements AutoCloseable {
     boolean formatted = StorageFormat.formatIfNeeded(layout, FORMAT_TIMEOUT, failure);
     long formatMillis = millisSince(startNanos);
     Process process = launch(options, layout);
-    KafkaBroker broker = new KafkaBroker(options, layout, process);
+    KafkaBroker broker = new KafkaBroker(options, process);
     running.add(broker);
     try {
       ReadinessProbe.await(process, options.port(), options.startTimeout(), failure);
@@ -118,13 +117,18 @@ public final class KafkaBroker implements AutoCloseable {
    */
   public void stop() {
     process.destroy();
-    awaitExit(STOP_TIMEOUT);
+    if (!exitedWithin(STOP_TIMEOUT)) {
+      log.warn("Kafka broker pid {} ignored SIGTERM for {}; killing it", pid(), STOP_TIMEOUT);
+      kill();
+    }
+    running.remove(this);
   }
 
   /** Kills the broker at once ({@code kill -9}), as a crash would, and waits until it is gone. */
   public void kill() {
     process.destroyForcibly();
-    awaitExit(STOP_TIMEOUT);
+    exitedWithin(STOP_TIMEOUT);
+    running.remove(this);
   }
 
   /** Same as {@link #stop()}. */
@@ -133,17 +137,14 @@ public final class KafkaBroker implements AutoCloseable {
     stop();
   }
 
-  private void awaitExit(Duration timeout) {
+  private boolean exitedWithin(Duration timeout) {
     try {
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("Kafka broker pid {} ignored SIGTERM for {}; killing it", pid(), timeout);
-        process.destroyForcibly().waitFor();
-      }
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
+      // Whoever interrupts us wants to get on; make sure nothing is left running.
       Thread.currentThread().interrupt();
       process.destroyForcibly();
-    } finally {
-      running.remove(this);
+      return false;
     }
   }
 
@@ -169,7 +170,13 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   private static Process launch(BrokerOptions options, BrokerLayout layout) {
-    List<String> jvmArgs = List.of("-Xmx" + options.heapMegabytes() + "m");
+    List<String> jvmArgs = new ArrayList<>();
+    jvmArgs.add("-Xmx" + options.heapMegabytes() + "m");
+    // A dead broker fails tests at once; one limping after an OutOfMemoryError makes them hang.
+    jvmArgs.add("-XX:+ExitOnOutOfMemoryError");
+    if (!options.fullJit()) {
+      jvmArgs.add("-XX:TieredStopAtLevel=1");
+    }
     List<String> args = List.of(layout.serverProperties().toAbsolutePath().toString());
     try {
       return JavaProcess.builder(layout, jvmArgs, BrokerMain.class.getName(), args).start();

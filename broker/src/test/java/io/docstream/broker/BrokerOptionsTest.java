@@ -18,6 +18,7 @@ class BrokerOptionsTest {
     assertThat(defaults.controllerPort()).isZero();
     assertThat(defaults.heapMegabytes()).isEqualTo(512);
     assertThat(defaults.startTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(defaults.fullJit()).isFalse();
   }
 
   @Test
