@@ -41,6 +41,7 @@ public final class KafkaBroker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaBroker.class);
   private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+  private static final int PORT_ATTEMPTS = 3;
   private static final Set<KafkaBroker> running = ConcurrentHashMap.newKeySet();
 
   static {
@@ -65,30 +66,34 @@ public final class KafkaBroker implements AutoCloseable {
    */
   public static KafkaBroker start(BrokerOptions requested) {
     long startNanos = System.nanoTime();
+    BrokerLayout layout = new BrokerLayout(requested.dataDir());
     BrokerOptions options = withPortsResolved(requested);
-    BrokerLayout layout = new BrokerLayout(options.dataDir());
     writeConfiguration(options, layout);
-    StartFailure failure = StartFailure.markLog(layout);
-    boolean formatted = StorageFormat.formatIfNeeded(layout, FORMAT_TIMEOUT, failure);
+    boolean formatted =
+        StorageFormat.formatIfNeeded(layout, FORMAT_TIMEOUT, StartFailure.markLog(layout));
     long formatMillis = millisSince(startNanos);
-    Process process = launch(options, layout);
-    KafkaBroker broker = new KafkaBroker(options, process);
-    running.add(broker);
-    try {
-      ReadinessProbe.await(process, options.port(), options.startTimeout(), failure);
-    } catch (RuntimeException e) {
-      broker.kill();
-      throw e;
+    for (int attempt = 1; ; attempt++) {
+      StartFailure failure = StartFailure.markLog(layout);
+      try {
+        KafkaBroker broker = launchAndAwait(options, layout, failure);
+        log.info(
+            "Kafka broker pid {} serves {} after {} ms ({} format {} ms); log: {}",
+            broker.pid(),
+            broker.bootstrapServers(),
+            millisSince(startNanos),
+            formatted ? "including" : "no",
+            formatMillis,
+            layout.brokerLog());
+        return broker;
+      } catch (DocstreamException e) {
+        if (attempt == PORT_ATTEMPTS || !pickedPortTaken(requested, options, failure)) {
+          throw e;
+        }
+        log.warn("A port picked for the broker was taken before the broker bound it; retrying");
+        options = withPortsResolved(requested);
+        writeConfiguration(options, layout);
+      }
     }
-    log.info(
-        "Kafka broker pid {} serves {} after {} ms ({} format {} ms); log: {}",
-        process.pid(),
-        broker.bootstrapServers(),
-        millisSince(startNanos),
-        formatted ? "including" : "no",
-        formatMillis,
-        layout.brokerLog());
-    return broker;
   }
 
   /** The address clients connect to, {@code 127.0.0.1:<port>}. */
@@ -156,6 +161,29 @@ public final class KafkaBroker implements AutoCloseable {
     int port = requested.port() != 0 ? requested.port() : free.next();
     int controllerPort = requested.controllerPort() != 0 ? requested.controllerPort() : free.next();
     return requested.withPort(port).withControllerPort(controllerPort);
+  }
+
+  /**
+   * Whether the start failed because a port picked for it was taken in between, by another
+   * process's client connection for example: free ports come from the ephemeral range.
+   */
+  private static boolean pickedPortTaken(
+      BrokerOptions requested, BrokerOptions options, StartFailure failure) {
+    return (requested.port() == 0 && failure.portTaken(options.port()))
+        || (requested.controllerPort() == 0 && failure.portTaken(options.controllerPort()));
+  }
+
+  private static KafkaBroker launchAndAwait(
+      BrokerOptions options, BrokerLayout layout, StartFailure failure) {
+    KafkaBroker broker = new KafkaBroker(options, launch(options, layout));
+    running.add(broker);
+    try {
+      ReadinessProbe.await(broker.process, options.port(), options.startTimeout(), failure);
+      return broker;
+    } catch (RuntimeException e) {
+      broker.kill();
+      throw e;
+    }
   }
 
   private static void writeConfiguration(BrokerOptions options, BrokerLayout layout) {
