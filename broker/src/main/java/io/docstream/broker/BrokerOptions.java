@@ -58,22 +58,27 @@ public record BrokerOptions(
     return new BrokerOptions(dataDir, 0, 0, DEFAULT_HEAP_MEGABYTES, DEFAULT_START_TIMEOUT, false);
   }
 
+  /** A copy with another client port (0 = pick a free one). */
   public BrokerOptions withPort(int port) {
     return new BrokerOptions(dataDir, port, controllerPort, heapMegabytes, startTimeout, fullJit);
   }
 
+  /** A copy with another controller port (0 = pick a free one). */
   public BrokerOptions withControllerPort(int controllerPort) {
     return new BrokerOptions(dataDir, port, controllerPort, heapMegabytes, startTimeout, fullJit);
   }
 
+  /** A copy with another maximum heap for the broker JVM. */
   public BrokerOptions withHeapMegabytes(int heapMegabytes) {
     return new BrokerOptions(dataDir, port, controllerPort, heapMegabytes, startTimeout, fullJit);
   }
 
+  /** A copy with another start timeout. */
   public BrokerOptions withStartTimeout(Duration startTimeout) {
     return new BrokerOptions(dataDir, port, controllerPort, heapMegabytes, startTimeout, fullJit);
   }
 
+  /** A copy that allows or forbids the C2 compiler in the broker JVM. */
   public BrokerOptions withFullJit(boolean fullJit) {
     return new BrokerOptions(dataDir, port, controllerPort, heapMegabytes, startTimeout, fullJit);
   }

@@ -77,12 +77,11 @@ public final class KafkaBroker implements AutoCloseable {
       try {
         KafkaBroker broker = launchAndAwait(options, layout, failure);
         log.info(
-            "Kafka broker pid {} serves {} after {} ms ({} format {} ms); log: {}",
+            "Kafka broker pid {} serves {} after {} ms ({}); log: {}",
             broker.pid(),
             broker.bootstrapServers(),
             millisSince(startNanos),
-            formatted ? "including" : "no",
-            formatMillis,
+            formatted ? "format took " + formatMillis + " ms" : "already formatted",
             layout.brokerLog());
         return broker;
       } catch (DocstreamException e) {
