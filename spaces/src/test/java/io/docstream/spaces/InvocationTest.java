@@ -114,6 +114,7 @@ class InvocationTest {
     assertLogicFailed(() -> ctx.schedule("t", -1, Json.object()));
     assertLogicFailed(() -> ctx.schedule("t", Long.MAX_VALUE, Json.object()));
     assertLogicFailed(() -> ctx.schedule("t", 1, null));
+    assertLogicFailed(() -> ctx.schedule("t", 1, Json.NODES.nullNode()));
     ctx.schedule("t", 0, Json.object());
     assertThat(ctx.timerRequests())
         .containsExactly(new TimerRequest.Schedule("t", TS, Json.object()));
