@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.docstream.broker.SharedBroker;
 import io.docstream.serdes.Command;
 import io.docstream.serdes.ErrorCode;
 import io.docstream.serdes.Json;
@@ -67,7 +68,7 @@ class KcatIntegrationTest {
   void startProcessor(@TempDir Path temp) throws Exception {
     Kcat.requireInstalled();
     this.temp = temp;
-    bootstrap = TestBroker.bootstrapServers();
+    bootstrap = SharedBroker.bootstrapServers();
     String prefix = "kcat-" + UUID.randomUUID().toString().substring(0, 8);
     topics = new TopicNames(prefix);
     TopicSetup.ensure(TopicSetup.adminProps(bootstrap, Map.of()), topics, PARTITIONS, (short) 1);

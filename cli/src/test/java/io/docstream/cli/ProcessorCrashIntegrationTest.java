@@ -3,6 +3,7 @@ package io.docstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.docstream.broker.SharedBroker;
 import io.docstream.serdes.Command;
 import io.docstream.serdes.Json;
 import io.docstream.topology.TopicNames;
@@ -76,7 +77,7 @@ class ProcessorCrashIntegrationTest {
   void shouldApplyEveryMessageExactlyOnceWhenAProcessorIsKilledAndItsStateWiped() throws Exception {
     long t0 = System.nanoTime();
     // Given the topics and a processor in its own JVM
-    String bootstrap = TestBroker.bootstrapServers();
+    String bootstrap = SharedBroker.bootstrapServers();
     String prefix = "crash-" + UUID.randomUUID().toString().substring(0, 8);
     TopicNames topics = new TopicNames(prefix);
     TopicSetup.ensure(TopicSetup.adminProps(bootstrap, Map.of()), topics, PARTITIONS, (short) 1);
