@@ -161,4 +161,21 @@ class DocTopologyTest {
     assertThat(deltas).extracting(d -> d.value().get("seq").longValue()).containsExactly(1L, 2L);
     assertThat(deltas.get(1).value().get("patch")).isEqualTo(Json.parse("{\"c\":1}"));
   }
+
+  @Test
+  void shouldRejectWithLogicFailedAndChangeNothingWhenLogicThrows() {
+    TopologyFixture f = fixture(Map.of("spaces.faulty.logic", FaultySpace.class.getName()));
+    f.send("faulty/a", "t", "{\"fail\":\"throw\"}", null, 1);
+    f.send("faulty/a", "r", "{\"fail\":\"recurse\"}", null, 2);
+    f.send("faulty/a", "ok", "{}", null, 3);
+
+    assertThat(f.rejections())
+        .extracting(r -> r.value().get("code").intValue())
+        .containsExactly(ErrorCode.LOGIC_FAILED.code(), ErrorCode.LOGIC_FAILED.code());
+    List<TopologyFixture.Out> deltas = f.deltas();
+    assertThat(deltas).hasSize(1);
+    assertThat(deltas.get(0).value().get("seq").longValue()).isEqualTo(1);
+    assertThat(deltas.get(0).value().get("patch"))
+        .isEqualTo(Json.parse("{\"ok\":1,\"touched\":1}"));
+  }
 }

@@ -79,7 +79,7 @@ final class DocumentApplier {
     } catch (DocstreamException e) {
       document.rollback();
       return rejected(id, e, ts);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       document.rollback();
       LOG.warn("logic of space {} threw on {} message {}", key.space(), doc, id, e);
       return rejected(
