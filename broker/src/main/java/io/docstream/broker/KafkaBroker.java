@@ -1,7 +1,6 @@
 package io.docstream.broker;
 
 import io.docstream.broker.internal.BrokerLayout;
-import io.docstream.broker.internal.BrokerMain;
 import io.docstream.broker.internal.FreePorts;
 import io.docstream.broker.internal.JavaProcess;
 import io.docstream.broker.internal.LogbackConfig;
@@ -204,9 +203,10 @@ public final class KafkaBroker implements AutoCloseable {
     if (!options.fullJit()) {
       jvmArgs.add("-XX:TieredStopAtLevel=1");
     }
-    List<String> args = List.of(layout.serverProperties().toAbsolutePath().toString());
+    List<String> args =
+        List.of("kafka.Kafka", layout.serverProperties().toAbsolutePath().toString());
     try {
-      return JavaProcess.builder(layout, jvmArgs, BrokerMain.class.getName(), args).start();
+      return JavaProcess.builder(layout, jvmArgs, OrphanGuard.class.getName(), args).start();
     } catch (IOException e) {
       throw new DocstreamException(
           ErrorCode.BROKER_START_FAILED, "Cannot launch the broker JVM in " + layout.dataDir(), e);

@@ -1,5 +1,6 @@
 package io.docstream.cli;
 
+import io.docstream.broker.OrphanGuard;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
