@@ -3,8 +3,7 @@ package io.docstream.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.docstream.broker.BrokerOptions;
-import io.docstream.broker.KafkaBroker;
+import io.docstream.broker.SharedBroker;
 import io.docstream.serdes.ErrorCode;
 import io.docstream.serdes.Json;
 import io.docstream.topology.ConfigReader;
@@ -36,14 +35,12 @@ class GatewayIntegrationTest {
   private static final long WAIT_SECONDS = 20;
 
   @TempDir static Path dir;
-  private static KafkaBroker broker;
   private static ProcessorApp processor;
   private static GatewayApp gateway;
 
   @BeforeAll
   static void start() throws Exception {
-    broker = KafkaBroker.start(BrokerOptions.inDirectory(dir.resolve("broker")));
-    String bootstrap = broker.bootstrapServers();
+    String bootstrap = SharedBroker.bootstrapServers();
     TopicSetup.ensure(
         TopicSetup.adminProps(bootstrap, Map.of()), new TopicNames(PREFIX), 3, (short) 1);
     processor =
@@ -90,9 +87,6 @@ class GatewayIntegrationTest {
     }
     if (processor != null) {
       processor.close();
-    }
-    if (broker != null) {
-      broker.stop();
     }
   }
 
