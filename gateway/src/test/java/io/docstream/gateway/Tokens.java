@@ -1,14 +1,6 @@
 package io.docstream.gateway;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Date;
 
 /** HS256 tokens for tests. */
 public final class Tokens {
@@ -21,19 +13,7 @@ public final class Tokens {
   }
 
   public static String hs256(String secret, String subject, Instant expires) {
-    try {
-      SignedJWT jwt =
-          new SignedJWT(
-              new JWSHeader(JWSAlgorithm.HS256),
-              new JWTClaimsSet.Builder()
-                  .subject(subject)
-                  .expirationTime(Date.from(expires))
-                  .build());
-      jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
-      return jwt.serialize();
-    } catch (JOSEException e) {
-      throw new IllegalStateException(e);
-    }
+    return DevTokens.hs256(secret, subject, expires);
   }
 
   public static String valid(String subject) {
