@@ -2,7 +2,6 @@ package io.docstream.bench;
 
 import io.docstream.broker.BrokerOptions;
 import io.docstream.broker.KafkaBroker;
-import io.docstream.broker.Topics;
 import io.docstream.topology.TopicNames;
 import io.docstream.topology.TopicSetup;
 import java.io.IOException;
@@ -22,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
@@ -77,11 +77,15 @@ public final class BenchMain implements Callable<Integer> {
     String in = "pass-through.in";
     String out = "pass-through.out";
     short one = 1;
-    Topics.createIfAbsent(
-        bootstrap,
-        Map.of(),
-        List.of(
-            new NewTopic(in, options.partitions, one), new NewTopic(out, options.partitions, one)));
+    try (Admin admin = Admin.create(TopicSetup.adminProps(bootstrap, Map.of()))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(in, options.partitions, one),
+                  new NewTopic(out, options.partitions, one)))
+          .all()
+          .get();
+    }
     List<String> args =
         List.of(
             bootstrap,

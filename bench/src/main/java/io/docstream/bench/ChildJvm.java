@@ -1,5 +1,6 @@
 package io.docstream.bench;
 
+import io.docstream.broker.OrphanGuard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ final class ChildJvm implements AutoCloseable {
     command.add("-Xmx" + heapMegabytes + "m");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add(ParentGuard.class.getName());
+    command.add(OrphanGuard.class.getName());
     command.add(mainClass);
     command.addAll(args);
     Process process =
