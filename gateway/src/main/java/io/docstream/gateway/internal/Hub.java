@@ -52,6 +52,10 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
   private final GatewayLimits limits;
   private final GatewayMetrics metrics;
   private final Map<String, Feed> feeds = new HashMap<>();
+
+  /** Per document, the hand-off of its latest send to Kafka: the next one waits for it. */
+  private final Map<String, CompletableFuture<Void>> lastDispatch = new HashMap<>();
+
   private final Map<TopicPartition, Watch> watches = new HashMap<>();
   private final Map<String, List<PendingSend>> pending = new HashMap<>();
   private final Map<Client, ClientState> clients = new HashMap<>();
@@ -470,8 +474,16 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
             TimeUnit.MILLISECONDS);
     p.watched = true;
     Command command = new Command(id, body, client.viewer().id(), null, null);
-    watch(doc)
-        .thenCompose(ok -> commands.send(doc, command))
+    CompletableFuture<Void> previous =
+        lastDispatch.getOrDefault(doc, CompletableFuture.completedFuture(null));
+    CompletableFuture<CompletableFuture<Void>> dispatched =
+        CompletableFuture.allOf(watch(doc), previous)
+            .thenApply(ready -> commands.send(doc, command));
+    CompletableFuture<Void> handedOff = dispatched.handle((sent, error) -> null);
+    lastDispatch.put(doc, handedOff);
+    handedOff.thenRunAsync(() -> lastDispatch.remove(doc, handedOff), loop);
+    dispatched
+        .thenCompose(sent -> sent)
         .whenCompleteAsync(
             (ok, error) -> {
               if (error != null) {

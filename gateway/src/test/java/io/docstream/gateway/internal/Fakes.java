@@ -25,9 +25,10 @@ final class Fakes {
     return new Delta(seq, (ObjectNode) Json.parse(patch), List.of(ids), System.currentTimeMillis());
   }
 
-  /** Upstream with one partition per document name; adding completes at once. */
+  /** Upstream with one partition per document name; adding completes with {@link #adding}. */
   static final class FakeUpstream implements Upstream {
     Upstream.Listener listener;
+    CompletableFuture<Void> adding = CompletableFuture.completedFuture(null);
     final Set<TopicPartition> assigned = Collections.synchronizedSet(new HashSet<>());
 
     @Override
@@ -38,7 +39,7 @@ final class Fakes {
     @Override
     public CompletableFuture<Void> add(Set<TopicPartition> partitions) {
       assigned.addAll(partitions);
-      return CompletableFuture.completedFuture(null);
+      return adding;
     }
 
     @Override

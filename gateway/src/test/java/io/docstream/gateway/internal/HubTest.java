@@ -11,6 +11,7 @@ import io.docstream.gateway.internal.Fakes.FakeCommands;
 import io.docstream.gateway.internal.Fakes.FakeReads;
 import io.docstream.gateway.internal.Fakes.FakeUpstream;
 import io.docstream.gateway.internal.Fakes.RecordingClient;
+import io.docstream.serdes.Command;
 import io.docstream.serdes.DocKey;
 import io.docstream.serdes.ErrorCode;
 import io.docstream.serdes.Json;
@@ -18,6 +19,7 @@ import io.docstream.serdes.Rejection;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -211,6 +213,22 @@ class HubTest {
         .isEqualTo(
             Json.parse("{\"type\":\"ack\",\"id\":\"c1-1\",\"doc\":\"chat/lobby\",\"seq\":4}"));
     assertThat(upstream.assigned).isEmpty();
+  }
+
+  @Test
+  void shouldProduceSendsInTheOrderTheyArrivedWhileTheDocumentIsBeingWatched() {
+    upstream.adding = new CompletableFuture<>();
+    RecordingClient client = new RecordingClient(Viewer.of("alice"));
+    for (int i = 1; i <= 4; i++) {
+      hub.send(client, DOC, "m" + i, Json.parse("{\"say\":\"" + i + "\"}"));
+    }
+    settle();
+    assertThat(commands.sent).isEmpty();
+
+    upstream.adding.complete(null);
+    settle();
+
+    assertThat(commands.sent).extracting(Command::id).containsExactly("m1", "m2", "m3", "m4");
   }
 
   @Test
