@@ -40,6 +40,12 @@ public final class ReadApi implements AutoCloseable {
   private static final String DELTAS = "/deltas";
   private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
 
+  static {
+    // The JDK server writes headers and body separately; with Nagle's algorithm and delayed ACKs
+    // every keep-alive response then waits ~40 ms. Read once, before the first server starts.
+    System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
+  }
+
   private final HttpServer server;
   private final ExecutorService executor;
   private final DocumentLocator locator;
