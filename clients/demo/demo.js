@@ -150,6 +150,7 @@ $('raw').addEventListener('submit', (e) => {
 });
 
 $('gateway').textContent = gatewayUrl;
+if (params.has('doc')) $('doc').value = params.get('doc');
 if (params.has('viewer') || params.has('token')) {
   $('name').value = params.get('viewer') ?? '';
   signIn($('name').value, params.get('token') ?? '').then(() => params.get('doc') && client && open(params.get('doc')));

@@ -32,7 +32,7 @@ async function player(name, doc) {
   const context = await browser.newContext();
   const page = await context.newPage();
   const received = [];
-  page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => received.push(JSON.parse(payload))));
+  page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => received.push(String(payload))));
   page.on('pageerror', (e) => assert.fail(`${name}: ${e.message}`));
   await page.goto(`${server.url}?gateway=${encodeURIComponent(stack.wsUrl)}&viewer=${name}&doc=${encodeURIComponent(doc)}`);
   await page.waitForSelector('#state[data-state="open"]', WAIT);
@@ -47,7 +47,7 @@ const seesPlayers = (p, n) => p.page.waitForFunction((count) => document.querySe
 const seesTurn = (p, n) => p.page.waitForFunction((no) => JSON.parse(document.querySelector('pre.json').textContent).turnNo === no, n, WAIT);
 
 function assertPrivate(p, other) {
-  for (const frame of p.received) {
+  for (const frame of p.received.map((text) => JSON.parse(text))) {
     const body = frame.data ?? frame.patch;
     if (!body) continue;
     assert.equal(body.deck, undefined, `${p.name} received the deck: ${JSON.stringify(frame)}`);

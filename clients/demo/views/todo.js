@@ -12,6 +12,7 @@ export function todoView({ send }) {
     input.value = '';
   };
   let editing = null;
+  let latest = {};
   const rename = (id, item, label) => {
     const edit = h('input', { value: item.title, maxlength: '500', 'aria-label': 'new title' });
     editing = id;
@@ -20,6 +21,7 @@ export function todoView({ send }) {
       editing = null;
       if (save && edit.value.trim() && edit.value !== item.title) send({ op: 'rename', id, title: edit.value });
       edit.replaceWith(label);
+      render(latest);
     };
     edit.addEventListener('keydown', (e) => e.key === 'Enter' ? done(true) : e.key === 'Escape' && done(false));
     edit.addEventListener('blur', () => done(true));
@@ -35,16 +37,19 @@ export function todoView({ send }) {
       item.by ? h('small', { class: 'muted' }, item.by) : null,
       h('button', { class: 'icon', title: 'remove', onclick: () => send({ op: 'remove', id }) }, '×'));
   };
+  const render = (doc) => {
+    const items = entries(doc.items);
+    list.replaceChildren(...items.map(row));
+    left.textContent = `${items.filter(([, i]) => !i.done).length} left of ${items.length}`;
+  };
   return {
     el: h('section', { class: 'space todo' },
       h('form', { class: 'row', onsubmit: add }, input, h('button', { type: 'submit' }, 'Add')),
       list,
       h('footer', { class: 'row' }, left, h('button', { onclick: () => send({ op: 'clear-done' }) }, 'Clear done'))),
     update(doc) {
-      const items = entries(doc.items);
-      const kept = editing && list.querySelector(`li[data-id="${editing}"]`);
-      list.replaceChildren(...items.map((e) => (kept && e[0] === editing ? kept : row(e))));
-      left.textContent = `${items.filter(([, i]) => !i.done).length} left of ${items.length}`;
+      latest = doc;
+      if (!editing) render(doc);
     },
   };
 }

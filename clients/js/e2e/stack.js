@@ -63,14 +63,16 @@ export async function startStack({ settings = {}, timeoutMs = 240000 } = {}) {
   const ready = await new Promise((done, fail) => {
     let out = '';
     const timer = setTimeout(() => fail(new Error(`stack not ready within ${timeoutMs} ms; see ${dir}/stack.log`)), timeoutMs);
-    java.stdout.on('data', (chunk) => {
+    const read = (chunk) => {
       out += chunk;
-      const line = /^READY (.*)$/m.exec(out);
-      if (line) {
-        clearTimeout(timer);
-        done(JSON.parse(line[1]));
-      }
-    });
+      const line = /^READY (.*)\n/m.exec(out);
+      if (!line) return;
+      java.stdout.off('data', read);
+      java.stdout.resume();
+      clearTimeout(timer);
+      done(JSON.parse(line[1]));
+    };
+    java.stdout.on('data', read);
     exited.then((code) => fail(new Error(`stack exited with ${code}: ${readFileSync(join(dir, 'stack.log'), 'utf8').slice(-3000)}`)));
   }).catch(async (e) => {
     await stop();
