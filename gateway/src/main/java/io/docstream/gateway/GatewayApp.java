@@ -82,7 +82,7 @@ public final class GatewayApp implements AutoCloseable {
                   metrics,
                   authenticator,
                   registry::scrape,
-                  () -> true));
+                  hub::healthy));
       started.add(0, server);
       LOG.info("gateway listening on ws://{}:{}/ws", config.host(), server.port());
       return new GatewayApp(started, server, registry);

@@ -188,6 +188,15 @@ class GatewayIntegrationTest {
   }
 
   @Test
+  void shouldCloseWith1009OnAFrameOverTheLimit() throws Exception {
+    try (WsClient dave = WsClient.connect(gateway.port(), Tokens.valid("dave"))) {
+      String big = "x".repeat(GatewayLimits.defaults().maxFrameBytes() + 1);
+      dave.send(send("json/it-big", "d-1", "{\"s\":\"" + big + "\"}"));
+      assertThat(dave.awaitClose(WAIT_SECONDS)).isEqualTo(1009);
+    }
+  }
+
+  @Test
   void shouldServeHealthAndMetrics() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     HttpResponse<String> health =

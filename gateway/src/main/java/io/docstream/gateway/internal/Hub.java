@@ -102,6 +102,11 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
     loop.execute(() -> events.forEach(this::onEvent));
   }
 
+  /** False when deltas no longer arrive (the upstream consumer stopped). */
+  public boolean healthy() {
+    return upstream.healthy() && !loop.isShutdown();
+  }
+
   /** Completes once every task posted before has run; for tests. */
   public CompletableFuture<Void> barrier() {
     return CompletableFuture.runAsync(() -> {}, loop);

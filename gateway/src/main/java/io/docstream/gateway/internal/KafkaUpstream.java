@@ -235,6 +235,11 @@ public final class KafkaUpstream implements Upstream {
   }
 
   @Override
+  public boolean healthy() {
+    return thread.isAlive();
+  }
+
+  @Override
   public void close() {
     running = false;
     consumer.wakeup();

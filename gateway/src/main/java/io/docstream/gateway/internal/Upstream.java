@@ -21,6 +21,11 @@ public interface Upstream extends AutoCloseable {
   /** Stops reading {@code partitions}. */
   void remove(Set<TopicPartition> partitions);
 
+  /** False once the upstream stopped reading for good (its consumer failed). */
+  default boolean healthy() {
+    return true;
+  }
+
   @Override
   void close();
 
