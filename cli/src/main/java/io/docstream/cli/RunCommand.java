@@ -55,6 +55,7 @@ final class RunCommand implements Callable<Integer> {
     settings.put("gateway.port", Integer.toString(gatewayPort));
     settings.put("processor.urls", "http://127.0.0.1:" + httpPort);
     settings.put("auth.hs256.secret", DevSecret.readOrCreate(dataDir));
+    settings.put("gateway.dev.tokens", "true");
     settings.putAll(ConfigReader.load(null, System.getenv()).all());
     ConfigReader reader = new ConfigReader(settings);
     ProcessorConfig config = ProcessorConfig.from(reader);
@@ -71,6 +72,7 @@ final class RunCommand implements Callable<Integer> {
             + "  Kafka:     %s (topics %s.commands / .deltas / .rejections)%n"
             + "  Read API:  http://127.0.0.1:%d/docs/chat/lobby%n"
             + "  Metrics:   http://127.0.0.1:%d/metrics%n"
+            + "  Demo:      http://127.0.0.1:%d/  (open it in two windows as two viewers)%n"
             + "  Gateway:   ws://127.0.0.1:%d/ws?token=$(./docstream token alice)%n"
             + "Try:  ./docstream send chat/lobby '{\"say\":\"hi\"}' --actor alice%n"
             + "      ./docstream tail chat/lobby%n"
@@ -79,6 +81,7 @@ final class RunCommand implements Callable<Integer> {
         config.topics().prefix(),
         processor.httpPort(),
         processor.httpPort(),
+        gateway.port(),
         gateway.port());
     ProcessorCommand.runUntilStopped(gateway, processor, broker);
     return 0;

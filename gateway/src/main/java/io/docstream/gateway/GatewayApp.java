@@ -11,8 +11,11 @@ import io.docstream.gateway.internal.KafkaUpstream;
 import io.docstream.serdes.DocstreamException;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * and writes clients' messages to the commands topic.
  */
 public final class GatewayApp implements AutoCloseable {
+  private static final Duration DEV_TOKEN_LIFETIME = Duration.ofHours(12);
   private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
 
   private final List<AutoCloseable> parts;
@@ -82,7 +86,8 @@ public final class GatewayApp implements AutoCloseable {
                   metrics,
                   authenticator,
                   registry::scrape,
-                  hub::healthy));
+                  hub::healthy,
+                  devTokenIssuer(config)));
       started.add(0, server);
       LOG.info("gateway listening on ws://{}:{}/ws", config.host(), server.port());
       return new GatewayApp(started, server, registry);
@@ -90,6 +95,14 @@ public final class GatewayApp implements AutoCloseable {
       closeAll(started);
       throw e;
     }
+  }
+
+  private static Function<String, String> devTokenIssuer(GatewayConfig config) {
+    if (!config.devTokens()) {
+      return null;
+    }
+    String secret = config.auth().hs256Secret();
+    return viewer -> DevTokens.hs256(secret, viewer, Instant.now().plus(DEV_TOKEN_LIFETIME));
   }
 
   public int port() {

@@ -27,6 +27,7 @@ import java.util.Map;
  * auth.hs256.secret                 shared secret, at least 32 bytes (development)
  * auth.rs256.jwks                   path of a JWK set file with RS256 public keys (production)
  * auth.issuer / auth.audience       required iss / aud claims, if set
+ * gateway.dev.tokens                false; true serves GET /dev/token?sub=NAME (development only)
  * gateway.space.*                   see {@link SpacePolicies}
  * kafka.*                           Kafka client settings (prefix removed), e.g. security
  * </pre>
@@ -41,7 +42,8 @@ public record GatewayConfig(
     GatewayLimits limits,
     AuthSettings auth,
     SpacePolicies policies,
-    Map<String, String> kafka) {
+    Map<String, String> kafka,
+    boolean devTokens) {
 
   public GatewayConfig {
     processorUrls = List.copyOf(processorUrls);
@@ -82,7 +84,20 @@ public record GatewayConfig(
             c.string("auth.issuer", null),
             c.string("auth.audience", null)),
         SpacePolicies.fromProperties(c.all()),
-        c.withPrefix("kafka."));
+        c.withPrefix("kafka."),
+        devTokens(c, secret));
+  }
+
+  private static boolean devTokens(ConfigReader c, String secret) {
+    String value = c.string("gateway.dev.tokens", "false");
+    if (!value.equals("true") && !value.equals("false")) {
+      throw ConfigReader.invalid(
+          "gateway.dev.tokens", "must be true or false, got '" + value + "'");
+    }
+    if (value.equals("true") && secret == null) {
+      throw ConfigReader.invalid("gateway.dev.tokens", "needs auth.hs256.secret");
+    }
+    return value.equals("true");
   }
 
   private static List<String> urls(String value) {
@@ -121,7 +136,8 @@ public record GatewayConfig(
         limits,
         auth,
         policies,
-        kafka);
+        kafka,
+        devTokens);
   }
 
   public GatewayConfig withLimits(GatewayLimits newLimits) {
@@ -135,7 +151,8 @@ public record GatewayConfig(
         newLimits,
         auth,
         policies,
-        kafka);
+        kafka,
+        devTokens);
   }
 
   public GatewayConfig withAuth(AuthSettings newAuth) {
@@ -149,7 +166,8 @@ public record GatewayConfig(
         limits,
         newAuth,
         policies,
-        kafka);
+        kafka,
+        devTokens);
   }
 
   public GatewayConfig withPolicies(SpacePolicies newPolicies) {
@@ -163,6 +181,7 @@ public record GatewayConfig(
         limits,
         auth,
         newPolicies,
-        kafka);
+        kafka,
+        devTokens);
   }
 }

@@ -11,10 +11,12 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** The pipeline of every connection: one handler per concern. */
 public final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
+  private static final StaticFiles STATIC_FILES = new StaticFiles("web");
   public static final String WEBSOCKET_PATH = "/ws";
   private static final int MAX_HTTP_REQUEST_BYTES = 16 * 1024;
   private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
@@ -26,6 +28,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
   private final JwtAuthenticator authenticator;
   private final Supplier<String> scrape;
   private final BooleanSupplier healthy;
+  private final Function<String, String> devTokens;
 
   public GatewayInitializer(
       Hub hub,
@@ -34,7 +37,8 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
       GatewayMetrics metrics,
       JwtAuthenticator authenticator,
       Supplier<String> scrape,
-      BooleanSupplier healthy) {
+      BooleanSupplier healthy,
+      Function<String, String> devTokens) {
     this.hub = hub;
     this.policies = policies;
     this.limits = limits;
@@ -42,6 +46,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     this.authenticator = authenticator;
     this.scrape = scrape;
     this.healthy = healthy;
+    this.devTokens = devTokens;
   }
 
   @Override
@@ -49,7 +54,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     ChannelPipeline p = channel.pipeline();
     p.addLast("http", new HttpServerCodec());
     p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
-    p.addLast("routes", new HttpRoutes(WEBSOCKET_PATH, scrape, healthy));
+    p.addLast("routes", new HttpRoutes(WEBSOCKET_PATH, scrape, healthy, devTokens, STATIC_FILES));
     p.addLast("auth", new UpgradeAuthenticator(authenticator));
     p.addLast(
         "websocket",

@@ -15,7 +15,12 @@ import org.junit.jupiter.api.Test;
 class HttpRoutesTest {
   private final EmbeddedChannel channel =
       new EmbeddedChannel(
-          new HttpRoutes("/ws", () -> "docstream_gateway_connections 1\n", () -> true));
+          new HttpRoutes(
+              "/ws",
+              () -> "docstream_gateway_connections 1\n",
+              () -> true,
+              viewer -> "token-for-" + viewer,
+              new StaticFiles("web")));
 
   private FullHttpResponse get(String uri) {
     channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri));
@@ -39,6 +44,46 @@ class HttpRoutesTest {
     FullHttpResponse metrics = get("/metrics");
     assertThat(metrics.headers().get("Content-Type")).startsWith("text/plain");
     assertThat(body(metrics)).contains("docstream_gateway_connections");
+  }
+
+  @Test
+  void shouldServeTheDemoPageAndTheClientLibraryWithTheirTypes() {
+    FullHttpResponse page = get("/");
+    assertThat(page.status().code()).isEqualTo(200);
+    assertThat(page.headers().get("Content-Type")).startsWith("text/html");
+    assertThat(body(page)).contains("<html");
+
+    FullHttpResponse client = get("/js/docstream.js");
+    assertThat(client.headers().get("Content-Type")).startsWith("text/javascript");
+    assertThat(body(client)).contains("export");
+  }
+
+  @Test
+  void shouldNotServeFilesOutsideTheWebFolder() {
+    assertThat(get("/../logback-test.xml").status().code()).isEqualTo(404);
+    assertThat(get("/js/../../io/docstream/gateway/GatewayApp.class").status().code())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void shouldMintDevTokensForValidViewerNamesOnly() {
+    FullHttpResponse ok = get("/dev/token?sub=alice");
+    assertThat(Json.parse(body(ok)).get("token").asText()).isEqualTo("token-for-alice");
+    FullHttpResponse bad = get("/dev/token?sub=a%20b");
+    assertThat(bad.status().code()).isEqualTo(400);
+    assertThat(Json.parse(body(bad)).get("code").asInt()).isEqualTo(4400);
+  }
+
+  @Test
+  void shouldHideDevTokensUnlessEnabled() {
+    EmbeddedChannel off =
+        new EmbeddedChannel(
+            new HttpRoutes("/ws", () -> "", () -> true, null, new StaticFiles("web")));
+    off.writeInbound(
+        new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/dev/token?sub=alice"));
+    FullHttpResponse response = off.readOutbound();
+    assertThat(response.status().code()).isEqualTo(404);
+    response.release();
   }
 
   @Test
