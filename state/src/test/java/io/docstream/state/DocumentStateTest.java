@@ -103,7 +103,7 @@ class DocumentStateTest {
     List<Timers.Due> due = timers.due(250, 10);
     assertThat(due).extracting(Timers.Due::doc).containsExactly("cards/u", "cards/t");
     assertThat(due).extracting(Timers.Due::fireAtMillis).containsExactly(100L, 200L);
-    assertThat(new String(due.get(1).body(), StandardCharsets.UTF_8)).isEqualTo("{\"c\":3}");
+    assertThat(new String(due.get(1).message(), StandardCharsets.UTF_8)).isEqualTo("{\"c\":3}");
 
     timers.cancel("cards/t", "turn");
     assertThat(timers.due(1000, 10)).extracting(Timers.Due::name).containsExactly("turn", "late");

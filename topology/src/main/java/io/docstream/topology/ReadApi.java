@@ -107,7 +107,7 @@ public final class ReadApi implements AutoCloseable {
   }
 
   private void docs(HttpExchange exchange, String rest) throws IOException, InterruptedException {
-    boolean deltas = rest.endsWith(DELTAS);
+    boolean deltas = rest.endsWith(DELTAS) && rest.indexOf('/') != rest.lastIndexOf('/');
     String doc =
         DocKey.parse(deltas ? rest.substring(0, rest.length() - DELTAS.length()) : rest).toString();
     long after = deltas ? afterParam(exchange.getRequestURI().getRawQuery()) : 0;

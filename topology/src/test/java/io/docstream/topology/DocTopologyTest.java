@@ -146,6 +146,23 @@ class DocTopologyTest {
     assertThat(deltas).hasSize(1);
     assertThat(deltas.get(0).value().get("patch"))
         .isEqualTo(Json.parse("{\"lastTickTs\":1700000005000,\"ticks\":1}"));
+    assertThat(deltas.get(0).value().get("ids").get(0).textValue())
+        .isEqualTo("timer:tick:1700000005000:1");
+  }
+
+  @Test
+  void shouldFireATimerReArmedForTheSameTimeAgain() {
+    TopologyFixture f = fixture(Map.of("spaces.tick.logic", TickSpace.class.getName()));
+    f.send("tick/t", "arm1", "{\"arm\":5000}", null, 1_700_000_000_000L);
+    f.driver.advanceWallClockTime(Duration.ofSeconds(6));
+    f.send("tick/t", "arm2", "{\"arm\":5000}", null, 1_700_000_000_000L);
+    f.driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+    assertThat(f.rejections()).isEmpty();
+    assertThat(f.deltas())
+        .extracting(d -> d.value().get("ids").get(0).textValue())
+        .containsExactly(
+            "arm1", "timer:tick:1700000005000:1", "arm2", "timer:tick:1700000005000:3");
   }
 
   @Test

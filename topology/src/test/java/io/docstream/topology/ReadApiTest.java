@@ -78,6 +78,13 @@ class ReadApiTest {
   }
 
   @Test
+  void shouldServeADocumentWhoseIdIsDeltas() throws Exception {
+    HttpResponse<String> response = get(owner, "/docs/json/deltas");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(Json.parse(response.body()).get("doc").textValue()).isEqualTo("json/deltas");
+  }
+
+  @Test
   void shouldServeANewDocumentAsEmptyAtSeqZero() throws Exception {
     assertThat(Json.parse(get(owner, "/docs/json/never").body()))
         .isEqualTo(Json.parse("{\"doc\":\"json/never\",\"seq\":0,\"data\":{}}"));

@@ -145,15 +145,8 @@ public final class DocProcessor implements Processor<byte[], byte[], byte[], byt
   private void fireDueTimers(long nowMillis) {
     for (Timers.Due due : state.timers().due(nowMillis, TIMERS_PER_PUNCTUATION)) {
       state.timers().cancel(due.doc(), due.name());
-      Command message =
-          new Command(
-              "timer:" + due.name() + ":" + due.fireAtMillis(),
-              Json.parse(due.body()),
-              DocumentApplier.TIMER_ACTOR,
-              due.fireAtMillis(),
-              null);
       context.forward(
-          new Record<>(due.doc().getBytes(StandardCharsets.UTF_8), Json.bytes(message), nowMillis),
+          new Record<>(due.doc().getBytes(StandardCharsets.UTF_8), due.message(), nowMillis),
           REROUTE);
       settings.metrics().timerFired();
     }

@@ -101,7 +101,14 @@ final class DocumentApplier {
     }
     for (TimerRequest request : invocation.timerRequests()) {
       if (request instanceof TimerRequest.Schedule s) {
-        state.timers().schedule(doc, s.name(), s.fireAtMillis(), Json.bytes(s.body()));
+        Command message =
+            new Command(
+                "timer:" + s.name() + ":" + s.fireAtMillis() + ":" + seq,
+                s.body(),
+                TIMER_ACTOR,
+                s.fireAtMillis(),
+                null);
+        state.timers().schedule(doc, s.name(), s.fireAtMillis(), Json.bytes(message));
       } else {
         state.timers().cancel(doc, request.name());
       }
