@@ -1,7 +1,6 @@
 package io.docstream.broker;
 
 import io.docstream.broker.internal.BrokerLayout;
-import io.docstream.broker.internal.BrokerMain;
 import io.docstream.broker.internal.FreePorts;
 import io.docstream.broker.internal.JavaProcess;
 import io.docstream.broker.internal.LogbackConfig;
@@ -15,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -40,6 +40,7 @@ public final class KafkaBroker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaBroker.class);
   private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+  private static final int PORT_ATTEMPTS = 3;
   private static final Set<KafkaBroker> running = ConcurrentHashMap.newKeySet();
 
   static {
@@ -48,12 +49,10 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   private final BrokerOptions options;
-  private final BrokerLayout layout;
   private final Process process;
 
-  private KafkaBroker(BrokerOptions options, BrokerLayout layout, Process process) {
+  private KafkaBroker(BrokerOptions options, Process process) {
     this.options = options;
-    this.layout = layout;
     this.process = process;
   }
 
@@ -66,30 +65,33 @@ public final class KafkaBroker implements AutoCloseable {
    */
   public static KafkaBroker start(BrokerOptions requested) {
     long startNanos = System.nanoTime();
+    BrokerLayout layout = new BrokerLayout(requested.dataDir());
     BrokerOptions options = withPortsResolved(requested);
-    BrokerLayout layout = new BrokerLayout(options.dataDir());
     writeConfiguration(options, layout);
-    StartFailure failure = StartFailure.markLog(layout);
-    boolean formatted = StorageFormat.formatIfNeeded(layout, FORMAT_TIMEOUT, failure);
+    boolean formatted =
+        StorageFormat.formatIfNeeded(layout, FORMAT_TIMEOUT, StartFailure.markLog(layout));
     long formatMillis = millisSince(startNanos);
-    Process process = launch(options, layout);
-    KafkaBroker broker = new KafkaBroker(options, layout, process);
-    running.add(broker);
-    try {
-      ReadinessProbe.await(process, options.port(), options.startTimeout(), failure);
-    } catch (RuntimeException e) {
-      broker.kill();
-      throw e;
+    for (int attempt = 1; ; attempt++) {
+      StartFailure failure = StartFailure.markLog(layout);
+      try {
+        KafkaBroker broker = launchAndAwait(options, layout, failure);
+        log.info(
+            "Kafka broker pid {} serves {} after {} ms ({}); log: {}",
+            broker.pid(),
+            broker.bootstrapServers(),
+            millisSince(startNanos),
+            formatted ? "format took " + formatMillis + " ms" : "already formatted",
+            layout.brokerLog());
+        return broker;
+      } catch (DocstreamException e) {
+        if (attempt == PORT_ATTEMPTS || !pickedPortTaken(requested, options, failure)) {
+          throw e;
+        }
+        log.warn("A port picked for the broker was taken before the broker bound it; retrying");
+        options = withPortsResolved(requested);
+        writeConfiguration(options, layout);
+      }
     }
-    log.info(
-        "Kafka broker pid {} serves {} after {} ms ({} format {} ms); log: {}",
-        process.pid(),
-        broker.bootstrapServers(),
-        millisSince(startNanos),
-        formatted ? "including" : "no",
-        formatMillis,
-        layout.brokerLog());
-    return broker;
   }
 
   /** The address clients connect to, {@code 127.0.0.1:<port>}. */
@@ -118,13 +120,18 @@ public final class KafkaBroker implements AutoCloseable {
    */
   public void stop() {
     process.destroy();
-    awaitExit(STOP_TIMEOUT);
+    if (!exitedWithin(STOP_TIMEOUT)) {
+      log.warn("Kafka broker pid {} ignored SIGTERM for {}; killing it", pid(), STOP_TIMEOUT);
+      kill();
+    }
+    running.remove(this);
   }
 
   /** Kills the broker at once ({@code kill -9}), as a crash would, and waits until it is gone. */
   public void kill() {
     process.destroyForcibly();
-    awaitExit(STOP_TIMEOUT);
+    exitedWithin(STOP_TIMEOUT);
+    running.remove(this);
   }
 
   /** Same as {@link #stop()}. */
@@ -133,17 +140,14 @@ public final class KafkaBroker implements AutoCloseable {
     stop();
   }
 
-  private void awaitExit(Duration timeout) {
+  private boolean exitedWithin(Duration timeout) {
     try {
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("Kafka broker pid {} ignored SIGTERM for {}; killing it", pid(), timeout);
-        process.destroyForcibly().waitFor();
-      }
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
+      // Whoever interrupts us wants to get on; make sure nothing is left running.
       Thread.currentThread().interrupt();
       process.destroyForcibly();
-    } finally {
-      running.remove(this);
+      return false;
     }
   }
 
@@ -155,6 +159,29 @@ public final class KafkaBroker implements AutoCloseable {
     int port = requested.port() != 0 ? requested.port() : free.next();
     int controllerPort = requested.controllerPort() != 0 ? requested.controllerPort() : free.next();
     return requested.withPort(port).withControllerPort(controllerPort);
+  }
+
+  /**
+   * Whether the start failed because a port picked for it was taken in between, by another
+   * process's client connection for example: free ports come from the ephemeral range.
+   */
+  private static boolean pickedPortTaken(
+      BrokerOptions requested, BrokerOptions options, StartFailure failure) {
+    return (requested.port() == 0 && failure.portTaken(options.port()))
+        || (requested.controllerPort() == 0 && failure.portTaken(options.controllerPort()));
+  }
+
+  private static KafkaBroker launchAndAwait(
+      BrokerOptions options, BrokerLayout layout, StartFailure failure) {
+    KafkaBroker broker = new KafkaBroker(options, launch(options, layout));
+    running.add(broker);
+    try {
+      ReadinessProbe.await(broker.process, options.port(), options.startTimeout(), failure);
+      return broker;
+    } catch (RuntimeException e) {
+      broker.kill();
+      throw e;
+    }
   }
 
   private static void writeConfiguration(BrokerOptions options, BrokerLayout layout) {
@@ -169,10 +196,17 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   private static Process launch(BrokerOptions options, BrokerLayout layout) {
-    List<String> jvmArgs = List.of("-Xmx" + options.heapMegabytes() + "m");
-    List<String> args = List.of(layout.serverProperties().toAbsolutePath().toString());
+    List<String> jvmArgs = new ArrayList<>();
+    jvmArgs.add("-Xmx" + options.heapMegabytes() + "m");
+    // A dead broker fails tests at once; one limping after an OutOfMemoryError makes them hang.
+    jvmArgs.add("-XX:+ExitOnOutOfMemoryError");
+    if (!options.fullJit()) {
+      jvmArgs.add("-XX:TieredStopAtLevel=1");
+    }
+    List<String> args =
+        List.of("kafka.Kafka", layout.serverProperties().toAbsolutePath().toString());
     try {
-      return JavaProcess.builder(layout, jvmArgs, BrokerMain.class.getName(), args).start();
+      return JavaProcess.builder(layout, jvmArgs, OrphanGuard.class.getName(), args).start();
     } catch (IOException e) {
       throw new DocstreamException(
           ErrorCode.BROKER_START_FAILED, "Cannot launch the broker JVM in " + layout.dataDir(), e);

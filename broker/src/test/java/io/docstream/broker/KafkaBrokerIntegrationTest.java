@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -45,10 +47,11 @@ class KafkaBrokerIntegrationTest {
     assertThat(broker.dataDir().resolve("broker.log")).isNotEmptyFile();
 
     // When a transaction commits three records and another aborts one
-    Topics.createIfAbsent(
-        broker.bootstrapServers(), Map.of(), List.of(new NewTopic(TOPIC, 1, (short) 1)));
-    Topics.createIfAbsent(
-        broker.bootstrapServers(), Map.of(), List.of(new NewTopic(TOPIC, 1, (short) 1)));
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
+    }
     produceCommittedAndAborted(broker.bootstrapServers());
 
     // Then a read_committed consumer sees only the committed ones

@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       RunCommand.class,
       ProcessorCommand.class,
+      GatewayCommand.class,
+      TokenCommand.class,
       SendCommand.class,
       GetCommand.class,
       TailCommand.class,

@@ -2,6 +2,8 @@ package io.docstream.cli;
 
 import io.docstream.broker.BrokerOptions;
 import io.docstream.broker.KafkaBroker;
+import io.docstream.gateway.GatewayApp;
+import io.docstream.gateway.GatewayConfig;
 import io.docstream.topology.ConfigReader;
 import io.docstream.topology.ProcessorApp;
 import io.docstream.topology.ProcessorConfig;
@@ -35,6 +37,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "6", description = "Partitions per topic.")
   int partitions;
 
+  @Option(names = "--gateway-port", defaultValue = "8080", description = "WebSocket gateway port.")
+  int gatewayPort;
+
   @Override
   public Integer call() throws Exception {
     KafkaBroker broker =
@@ -47,8 +52,13 @@ final class RunCommand implements Callable<Integer> {
     settings.put("state.dir", dataDir.resolve("state").toString());
     settings.put("http.port", Integer.toString(httpPort));
     settings.put("topic.partitions", Integer.toString(partitions));
+    settings.put("gateway.port", Integer.toString(gatewayPort));
+    settings.put("processor.urls", "http://127.0.0.1:" + httpPort);
+    settings.put("auth.hs256.secret", DevSecret.readOrCreate(dataDir));
+    settings.put("gateway.dev.tokens", "true");
     settings.putAll(ConfigReader.load(null, System.getenv()).all());
-    ProcessorConfig config = ProcessorConfig.from(new ConfigReader(settings));
+    ConfigReader reader = new ConfigReader(settings);
+    ProcessorConfig config = ProcessorConfig.from(reader);
     TopicSetup.ensure(
         TopicSetup.adminProps(config.bootstrapServers(), config.kafka()),
         config.topics(),
@@ -56,19 +66,24 @@ final class RunCommand implements Callable<Integer> {
         config.replicationFactor());
     ProcessorApp processor = ProcessorApp.start(config);
     processor.awaitRunning(Duration.ofSeconds(120));
+    GatewayApp gateway = GatewayApp.start(GatewayConfig.from(reader));
     System.out.printf(
         "%ndocstream is running.%n"
             + "  Kafka:     %s (topics %s.commands / .deltas / .rejections)%n"
             + "  Read API:  http://127.0.0.1:%d/docs/chat/lobby%n"
             + "  Metrics:   http://127.0.0.1:%d/metrics%n"
+            + "  Demo:      http://127.0.0.1:%d/  (open it in two windows as two viewers)%n"
+            + "  Gateway:   ws://127.0.0.1:%d/ws?token=$(./docstream token alice)%n"
             + "Try:  ./docstream send chat/lobby '{\"say\":\"hi\"}' --actor alice%n"
             + "      ./docstream tail chat/lobby%n"
             + "Stop with Ctrl-C.%n",
         broker.bootstrapServers(),
         config.topics().prefix(),
         processor.httpPort(),
-        processor.httpPort());
-    ProcessorCommand.runUntilStopped(processor, broker);
+        processor.httpPort(),
+        gateway.port(),
+        gateway.port());
+    ProcessorCommand.runUntilStopped(gateway, processor, broker);
     return 0;
   }
 }

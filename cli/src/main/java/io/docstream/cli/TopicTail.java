@@ -3,6 +3,7 @@ package io.docstream.cli;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -20,7 +21,7 @@ final class TopicTail implements AutoCloseable {
     props.putAll(client);
     props.put(
         ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-        IsolationLevel.READ_COMMITTED.toString().toLowerCase(java.util.Locale.ROOT));
+        IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT));
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
     List<TopicPartition> partitions = new ArrayList<>();

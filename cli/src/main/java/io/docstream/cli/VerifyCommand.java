@@ -28,7 +28,10 @@ import picocli.CommandLine.Option;
  * 3, ... without gap or repeat, that no message id was applied twice to a document, and that the
  * document each processor serves equals the fold of its deltas from {@code {}}.
  */
-@Command(name = "verify", description = "Check seq, exactly-once and stored == fold(deltas).")
+@Command(
+    name = "verify",
+    description =
+        "Check seq, exactly-once and stored == fold(deltas); run it when no messages are in flight.")
 final class VerifyCommand implements Callable<Integer> {
   @Mixin KafkaOptions kafka;
 

@@ -56,7 +56,7 @@ public final class MergePatch {
    * "absent"), or null when they are equal.
    */
   static JsonNode change(JsonNode before, JsonNode after) {
-    if (before == after || (before != null && before.equals(after))) {
+    if (Nodes.same(before, after)) {
       return null;
     }
     if (after == null) {

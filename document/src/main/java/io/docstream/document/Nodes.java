@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.docstream.serdes.Json;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -13,6 +14,10 @@ import java.util.TreeMap;
  * null inside an array is an ordinary element).
  */
 public final class Nodes {
+  private static final Comparator<JsonNode> SAME_TEXT =
+      (a, b) ->
+          (a.isNumber() && b.isNumber() ? a.asText().equals(b.asText()) : a.equals(b)) ? 0 : 1;
+
   private Nodes() {}
 
   /** A new empty object whose members stay sorted. */
@@ -42,5 +47,14 @@ public final class Nodes {
       return copy;
     }
     return node;
+  }
+
+  /**
+   * Whether {@code a} and {@code b} serialize alike once canonical. Stricter than {@code equals},
+   * which holds {@code 1.5} and {@code 1.50} equal: a delta must carry such a change for replicas
+   * to keep the same bytes.
+   */
+  static boolean same(JsonNode a, JsonNode b) {
+    return a == b || (a != null && b != null && a.equals(SAME_TEXT, b));
   }
 }

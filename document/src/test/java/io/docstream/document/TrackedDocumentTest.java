@@ -204,6 +204,15 @@ class TrackedDocumentTest {
   }
 
   @Test
+  void shouldCarryAChangeOfNumberNotationThatEqualsWouldIgnore() {
+    TrackedDocument doc = document("{\"n\":1.50}");
+
+    doc.set("/n", json("1.5"));
+
+    assertThat(text(doc.commit())).isEqualTo("{\"n\":1.5}");
+  }
+
+  @Test
   void shouldRestoreTheExactBytesOnRollback() {
     String original = "{\"a\":{\"b\":[1,2],\"c\":\"x\"},\"d\":1.50,\"e\":{}}";
     TrackedDocument doc = document(original);

@@ -17,6 +17,29 @@ public enum ErrorCode {
   FORBIDDEN(4003, "The viewer may not perform this action on this document.", false, true),
   TOO_SLOW(4008, "The client fell too far behind and was disconnected.", true, true),
 
+  // The WebSocket gateway.
+  TOO_MANY_SUBSCRIPTIONS(
+      4009, "The connection already holds the maximum number of subscriptions.", false, true),
+  SEND_RATE_EXCEEDED(
+      4010,
+      "The connection sends faster than its limit; resend later with the same id.",
+      true,
+      true),
+  TOO_MANY_PENDING_SENDS(
+      4011, "Too many sends of this connection await their outcome; resend later.", true, true),
+  ACK_TIMEOUT(
+      4420,
+      "No outcome arrived in time; resend with the same id (resends are idempotent).",
+      true,
+      true),
+  COMMAND_NOT_SENT(
+      4421,
+      "The gateway could not write the message to Kafka; resend with the same id.",
+      true,
+      true),
+  SNAPSHOT_UNAVAILABLE(
+      4422, "No processor could serve the document; subscribe again later.", true, true),
+
   // Records on the commands topic.
   RECORD_NOT_JSON(4100, "The record value is not valid UTF-8 JSON.", false, true),
   RECORD_BAD_SHAPE(

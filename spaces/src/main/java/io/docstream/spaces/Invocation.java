@@ -96,7 +96,7 @@ public final class Invocation implements MessageContext {
 
   /**
    * @throws DocstreamException with {@link ErrorCode#LOGIC_FAILED} when the name is not 1-100
-   *     characters, the delay is negative or overflows, or the body is null: these are bugs in the
+   *     characters, the delay is negative or overflows, or there is no body: these are bugs in the
    *     logic, not in the message
    */
   @Override
@@ -105,8 +105,8 @@ public final class Invocation implements MessageContext {
     if (delayMillis < 0) {
       throw failed("timer " + timerName + ": delay must be >= 0, was " + delayMillis);
     }
-    if (body == null) {
-      throw failed("timer " + timerName + ": body must not be null");
+    if (body == null || body.isNull() || body.isMissingNode()) {
+      throw failed("timer " + timerName + ": a timer needs a body");
     }
     long fireAtMillis;
     try {

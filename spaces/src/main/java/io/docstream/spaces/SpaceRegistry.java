@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -116,7 +117,8 @@ public final class SpaceRegistry {
     String logicName = options.remove(LOGIC);
     if (logicName == null || logicName.isBlank()) {
       throw invalid(
-          logicKey, "missing: name a built-in logic " + BUILT_INS.keySet() + " or a class");
+          logicKey,
+          "missing: name a built-in logic " + new TreeSet<>(BUILT_INS.keySet()) + " or a class");
     }
     logicName = logicName.strip();
     Supplier<SpaceLogic> builtIn = BUILT_INS.get(logicName);

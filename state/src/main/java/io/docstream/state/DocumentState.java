@@ -1,6 +1,7 @@
 package io.docstream.state;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
@@ -105,6 +106,6 @@ public final class DocumentState {
   }
 
   static Bytes metaKey(String doc) {
-    return Bytes.wrap(doc.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return Bytes.wrap(doc.getBytes(StandardCharsets.UTF_8));
   }
 }

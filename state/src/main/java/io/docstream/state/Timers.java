@@ -19,8 +19,8 @@ public final class Timers {
   private static final byte BY_NAME = 'n';
   private static final byte BY_TIME = 't';
 
-  /** A timer whose time has come. */
-  public record Due(String doc, String name, long fireAtMillis, byte[] body) {}
+  /** A timer whose time has come, with the serialized message it delivers. */
+  public record Due(String doc, String name, long fireAtMillis, byte[] message) {}
 
   private final KeyValueStore<Bytes, byte[]> store;
 
@@ -28,12 +28,12 @@ public final class Timers {
     this.store = store;
   }
 
-  public void schedule(String doc, String name, long fireAtMillis, byte[] body) {
+  public void schedule(String doc, String name, long fireAtMillis, byte[] message) {
     cancel(doc, name);
     byte[] docName = docName(doc, name);
     store.put(
         Bytes.wrap(KeyCodec.append(new byte[] {BY_NAME}, docName)),
-        KeyCodec.append(KeyCodec.withLong(new byte[0], fireAtMillis), body));
+        KeyCodec.append(KeyCodec.withLong(new byte[0], fireAtMillis), message));
     store.put(byTime(fireAtMillis, docName), new byte[0]);
   }
 

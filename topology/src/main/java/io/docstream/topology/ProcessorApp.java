@@ -13,6 +13,8 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -119,9 +121,12 @@ public final class ProcessorApp implements AutoCloseable {
     }
   }
 
+  /** Stops and leaves the group, so that the partitions move to other instances at once. */
   @Override
   public void close() {
-    streams.close(CLOSE_TIMEOUT);
+    streams.close(
+        CloseOptions.groupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(CLOSE_TIMEOUT));
     streamsMetrics.close();
     readApi.close();
   }

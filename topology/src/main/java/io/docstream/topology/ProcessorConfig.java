@@ -3,6 +3,7 @@ package io.docstream.topology;
 import io.docstream.state.StateLimits;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The validated settings of a processor instance. Built by {@link #from(ConfigReader)}; every key
@@ -35,7 +36,7 @@ public record ProcessorConfig(
 
   public static ProcessorConfig from(ConfigReader c) {
     long mib = 1024L * 1024;
-    Map<String, String> spaces = new java.util.TreeMap<>();
+    Map<String, String> spaces = new TreeMap<>();
     c.withPrefix("spaces.").forEach((k, v) -> spaces.put("spaces." + k, v));
     String httpHost = c.string("http.host", "127.0.0.1");
     return new ProcessorConfig(

@@ -40,6 +40,12 @@ public final class ReadApi implements AutoCloseable {
   private static final String DELTAS = "/deltas";
   private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
 
+  static {
+    // The JDK server writes headers and body separately; with Nagle's algorithm and delayed ACKs
+    // every keep-alive response then waits ~40 ms. Read once, before the first server starts.
+    System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
+  }
+
   private final HttpServer server;
   private final ExecutorService executor;
   private final DocumentLocator locator;
@@ -70,6 +76,12 @@ public final class ReadApi implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      route(exchange);
+    }
+  }
+
+  private void route(HttpExchange exchange) throws IOException {
+    try {
       String path = exchange.getRequestURI().getPath();
       if (!"GET".equals(exchange.getRequestMethod())) {
         error(exchange, 405, ErrorCode.BAD_REQUEST, "only GET is supported");
@@ -95,7 +107,7 @@ public final class ReadApi implements AutoCloseable {
   }
 
   private void docs(HttpExchange exchange, String rest) throws IOException, InterruptedException {
-    boolean deltas = rest.endsWith(DELTAS);
+    boolean deltas = rest.endsWith(DELTAS) && rest.indexOf('/') != rest.lastIndexOf('/');
     String doc =
         DocKey.parse(deltas ? rest.substring(0, rest.length() - DELTAS.length()) : rest).toString();
     long after = deltas ? afterParam(exchange.getRequestURI().getRawQuery()) : 0;

@@ -146,6 +146,23 @@ class DocTopologyTest {
     assertThat(deltas).hasSize(1);
     assertThat(deltas.get(0).value().get("patch"))
         .isEqualTo(Json.parse("{\"lastTickTs\":1700000005000,\"ticks\":1}"));
+    assertThat(deltas.get(0).value().get("ids").get(0).textValue())
+        .isEqualTo("timer:tick:1700000005000:1");
+  }
+
+  @Test
+  void shouldFireATimerReArmedForTheSameTimeAgain() {
+    TopologyFixture f = fixture(Map.of("spaces.tick.logic", TickSpace.class.getName()));
+    f.send("tick/t", "arm1", "{\"arm\":5000}", null, 1_700_000_000_000L);
+    f.driver.advanceWallClockTime(Duration.ofSeconds(6));
+    f.send("tick/t", "arm2", "{\"arm\":5000}", null, 1_700_000_000_000L);
+    f.driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+    assertThat(f.rejections()).isEmpty();
+    assertThat(f.deltas())
+        .extracting(d -> d.value().get("ids").get(0).textValue())
+        .containsExactly(
+            "arm1", "timer:tick:1700000005000:1", "arm2", "timer:tick:1700000005000:3");
   }
 
   @Test
@@ -160,5 +177,22 @@ class DocTopologyTest {
     List<TopologyFixture.Out> deltas = f.deltas();
     assertThat(deltas).extracting(d -> d.value().get("seq").longValue()).containsExactly(1L, 2L);
     assertThat(deltas.get(1).value().get("patch")).isEqualTo(Json.parse("{\"c\":1}"));
+  }
+
+  @Test
+  void shouldRejectWithLogicFailedAndChangeNothingWhenLogicThrows() {
+    TopologyFixture f = fixture(Map.of("spaces.faulty.logic", FaultySpace.class.getName()));
+    f.send("faulty/a", "t", "{\"fail\":\"throw\"}", null, 1);
+    f.send("faulty/a", "r", "{\"fail\":\"recurse\"}", null, 2);
+    f.send("faulty/a", "ok", "{}", null, 3);
+
+    assertThat(f.rejections())
+        .extracting(r -> r.value().get("code").intValue())
+        .containsExactly(ErrorCode.LOGIC_FAILED.code(), ErrorCode.LOGIC_FAILED.code());
+    List<TopologyFixture.Out> deltas = f.deltas();
+    assertThat(deltas).hasSize(1);
+    assertThat(deltas.get(0).value().get("seq").longValue()).isEqualTo(1);
+    assertThat(deltas.get(0).value().get("patch"))
+        .isEqualTo(Json.parse("{\"ok\":1,\"touched\":1}"));
   }
 }

@@ -24,7 +24,7 @@ public final class LogExcerpt {
   public static String of(Path file, long fromByte) {
     List<String> lines;
     try {
-      lines = read(file, fromByte).lines().toList();
+      lines = since(file, fromByte).lines().toList();
     } catch (IOException e) {
       return "(cannot read " + file + ": " + e + ")";
     }
@@ -48,7 +48,8 @@ public final class LogExcerpt {
     return line.contains(" ERROR ") || line.contains(" FATAL ") || line.startsWith("Caused by:");
   }
 
-  private static String read(Path file, long fromByte) throws IOException {
+  /** The text {@code file} gained after its first {@code fromByte} bytes, at most its last MB. */
+  public static String since(Path file, long fromByte) throws IOException {
     if (!Files.exists(file)) {
       return "";
     }

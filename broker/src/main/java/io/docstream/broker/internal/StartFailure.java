@@ -29,6 +29,16 @@ public final class StartFailure {
     }
   }
 
+  /** Whether the broker logged, since the mark, that it could not bind {@code port}. */
+  public boolean portTaken(int port) {
+    try {
+      return LogExcerpt.since(layout.brokerLog(), logStartByte)
+          .contains("failed to bind to 127.0.0.1:" + port + ": Address already in use");
+    } catch (IOException e) {
+      return false; // Unknown, so the caller reports the start failure as it is.
+    }
+  }
+
   /** A {@link ErrorCode#BROKER_START_FAILED} error: {@code what} happened, then the log excerpt. */
   public DocstreamException error(String what) {
     return new DocstreamException(

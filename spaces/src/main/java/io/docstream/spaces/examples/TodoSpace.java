@@ -10,6 +10,7 @@ import io.docstream.serdes.Json;
 import io.docstream.spaces.MessageContext;
 import io.docstream.spaces.SpaceLogic;
 import io.docstream.spaces.internal.Bodies;
+import io.docstream.spaces.internal.Options;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -51,6 +52,12 @@ public final class TodoSpace implements SpaceLogic {
           "rename", Set.of("op", "id", "title"),
           "remove", Set.of("op", "id"),
           "clear-done", Set.of("op"));
+
+  /** Takes no options; refuses any, so a misspelt one is not silently ignored. */
+  @Override
+  public void configure(Map<String, String> options) {
+    Options.of(options, Set.of());
+  }
 
   @Override
   public void apply(MessageContext ctx, Document doc) {

@@ -1,23 +1,14 @@
 package io.docstream.spaces.internal;
 
-/** Builds JSON Pointers (RFC 6901) from raw member names, escaping {@code ~} and {@code /}. */
+import io.docstream.document.Pointer;
+import java.util.Arrays;
+
+/** Builds JSON Pointers from raw member names, such as actor ids, which may hold {@code /}. */
 public final class Pointers {
   private Pointers() {}
 
   /** {@code pointer("hands", "a/b")} is {@code "/hands/a~1b"}. */
   public static String pointer(String... segments) {
-    StringBuilder sb = new StringBuilder();
-    for (String segment : segments) {
-      sb.append('/').append(escape(segment));
-    }
-    return sb.toString();
-  }
-
-  /** Escapes one member name: {@code ~} becomes {@code ~0}, {@code /} becomes {@code ~1}. */
-  public static String escape(String segment) {
-    if (segment.indexOf('~') < 0 && segment.indexOf('/') < 0) {
-      return segment;
-    }
-    return segment.replace("~", "~0").replace("/", "~1");
+    return Pointer.format(Arrays.asList(segments));
   }
 }

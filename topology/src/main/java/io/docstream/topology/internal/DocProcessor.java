@@ -4,10 +4,12 @@ import io.docstream.serdes.Command;
 import io.docstream.serdes.CommandCodec;
 import io.docstream.serdes.DocKey;
 import io.docstream.serdes.DocstreamException;
+import io.docstream.serdes.ErrorCode;
 import io.docstream.serdes.Json;
 import io.docstream.serdes.Rejection;
 import io.docstream.spaces.SpaceRegistry;
 import io.docstream.state.DocumentState;
+import io.docstream.state.StateLimits;
 import io.docstream.state.Timers;
 import io.docstream.topology.ProcessorMetrics;
 import java.nio.ByteBuffer;
@@ -50,7 +52,7 @@ public final class DocProcessor implements Processor<byte[], byte[], byte[], byt
    */
   public record Settings(
       SpaceRegistry spaces,
-      io.docstream.state.StateLimits limits,
+      StateLimits limits,
       int maxMessageBytes,
       int maxDeltaBytes,
       long timerIntervalMillis,
@@ -143,15 +145,8 @@ public final class DocProcessor implements Processor<byte[], byte[], byte[], byt
   private void fireDueTimers(long nowMillis) {
     for (Timers.Due due : state.timers().due(nowMillis, TIMERS_PER_PUNCTUATION)) {
       state.timers().cancel(due.doc(), due.name());
-      Command message =
-          new Command(
-              "timer:" + due.name() + ":" + due.fireAtMillis(),
-              Json.parse(due.body()),
-              DocumentApplier.TIMER_ACTOR,
-              due.fireAtMillis(),
-              null);
       context.forward(
-          new Record<>(due.doc().getBytes(StandardCharsets.UTF_8), Json.bytes(message), nowMillis),
+          new Record<>(due.doc().getBytes(StandardCharsets.UTF_8), due.message(), nowMillis),
           REROUTE);
       settings.metrics().timerFired();
     }
@@ -175,8 +170,7 @@ public final class DocProcessor implements Processor<byte[], byte[], byte[], byt
           .decode(ByteBuffer.wrap(key))
           .toString();
     } catch (CharacterCodingException e) {
-      throw new DocstreamException(
-          io.docstream.serdes.ErrorCode.DOC_KEY_INVALID, "record key is not UTF-8");
+      throw new DocstreamException(ErrorCode.DOC_KEY_INVALID, "record key is not UTF-8");
     }
   }
 }

@@ -79,7 +79,7 @@ final class DocumentApplier {
     } catch (DocstreamException e) {
       document.rollback();
       return rejected(id, e, ts);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       document.rollback();
       LOG.warn("logic of space {} threw on {} message {}", key.space(), doc, id, e);
       return rejected(
@@ -101,7 +101,14 @@ final class DocumentApplier {
     }
     for (TimerRequest request : invocation.timerRequests()) {
       if (request instanceof TimerRequest.Schedule s) {
-        state.timers().schedule(doc, s.name(), s.fireAtMillis(), Json.bytes(s.body()));
+        Command message =
+            new Command(
+                "timer:" + s.name() + ":" + s.fireAtMillis() + ":" + seq,
+                s.body(),
+                TIMER_ACTOR,
+                s.fireAtMillis(),
+                null);
+        state.timers().schedule(doc, s.name(), s.fireAtMillis(), Json.bytes(message));
       } else {
         state.timers().cancel(doc, request.name());
       }

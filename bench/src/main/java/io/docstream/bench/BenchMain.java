@@ -1,0 +1,210 @@
+package io.docstream.bench;
+
+import io.docstream.broker.BrokerOptions;
+import io.docstream.broker.KafkaBroker;
+import io.docstream.topology.TopicNames;
+import io.docstream.topology.TopicSetup;
+import java.io.IOException;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * One bench run on one broker: the exactly_once_v2 pass-through (the ceiling), then the docstream
+ * processor on the same message stream at each document size. Results go to {@code
+ * bench/results/<date>.md}.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Throughput and end-to-end latency: pass-through EOS v2 vs docstream.")
+public final class BenchMain implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(BenchMain.class);
+
+  @Mixin BenchOptions options;
+
+  private long startNanos;
+  private final List<String> skipped = new ArrayList<>();
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    startNanos = System.nanoTime();
+    Conditions conditions = Conditions.now();
+    Path work = options.workDir.toAbsolutePath();
+    Utils.delete(work.toFile());
+    List<Measurement> results = new ArrayList<>();
+    try (KafkaBroker broker =
+        KafkaBroker.start(
+            BrokerOptions.inDirectory(work.resolve("broker"))
+                .withHeapMegabytes(options.brokerHeapMegabytes))) {
+      results.add(passThrough(broker.bootstrapServers(), work));
+      results.addAll(docstream(broker.bootstrapServers(), work));
+    }
+    Path report =
+        new Report(options, conditions, Conditions.loadAverage(), results, skipped, elapsed())
+            .writeTo(options.resultsDir);
+    System.out.println(Files.readString(report));
+    System.out.println("written to " + report);
+    return 0;
+  }
+
+  private Measurement passThrough(String bootstrap, Path work) throws Exception {
+    String in = "pass-through.in";
+    String out = "pass-through.out";
+    short one = 1;
+    try (Admin admin = Admin.create(TopicSetup.adminProps(bootstrap, Map.of()))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(in, options.partitions, one),
+                  new NewTopic(out, options.partitions, one)))
+          .all()
+          .get();
+    }
+    List<String> args =
+        List.of(
+            bootstrap,
+            "bench-pass-through",
+            in,
+            out,
+            work.resolve("pass-through-state").toString(),
+            Long.toString(options.commitIntervalMillis));
+    try (ChildJvm jvm =
+            ChildJvm.start(
+                "pass-through",
+                options.heapMegabytes,
+                PassThroughMain.class.getName(),
+                args,
+                work.resolve("pass-through.log"));
+        OutputProbe probe = new OutputProbe(bootstrap, out, List.of());
+        LoadGenerator generator = new LoadGenerator(bootstrap)) {
+      Workload workload = new Workload(in, "pt", Workload.docs("pt", options.documents));
+      Procedure.awaitEndToEnd(generator, probe, workload);
+      return new Procedure(options)
+          .run(
+              "pass-through EOS v2",
+              0,
+              0,
+              jvm,
+              generator,
+              probe,
+              workload,
+              Duration.ofSeconds(options.warmUpSeconds));
+    }
+  }
+
+  private List<Measurement> docstream(String bootstrap, Path work) throws Exception {
+    TopicNames topics = new TopicNames("bench");
+    TopicSetup.ensure(
+        TopicSetup.adminProps(bootstrap, Map.of()), topics, options.partitions, (short) 1);
+    int httpPort = freePort();
+    Path config = processorConfig(bootstrap, topics, work, httpPort);
+    List<Measurement> results = new ArrayList<>();
+    try (ChildJvm jvm =
+            ChildJvm.start(
+                "processor",
+                options.heapMegabytes,
+                "io.docstream.cli.Main",
+                List.of("processor", "--config", config.toString()),
+                work.resolve("processor.log"));
+        OutputProbe probe =
+            new OutputProbe(bootstrap, topics.deltas(), List.of(topics.rejections()));
+        LoadGenerator generator = new LoadGenerator(bootstrap)) {
+      boolean first = true;
+      for (int size : options.documentBytes) {
+        if (!fits(options.estimateSeconds(first))) {
+          skipped.add("docstream at " + size + " B (would exceed --max-minutes)");
+          continue;
+        }
+        Workload workload =
+            new Workload(
+                topics.commands(), "s" + size, Workload.docs("s" + size, options.documents));
+        if (first) {
+          Procedure.awaitEndToEnd(generator, probe, workload);
+        }
+        log.info("docstream: pre-filling {} documents to {} bytes", options.documents, size);
+        generator.sendAll(workload.fill(size));
+        if (!probe.awaitReceived(generator.sent(), Duration.ofSeconds(180))) {
+          throw new IllegalStateException("pre-fill to " + size + " B did not finish in 180 s");
+        }
+        long stored = storedBytes(httpPort, workload.docs().get(0));
+        Duration warmUp =
+            Duration.ofSeconds(first ? options.warmUpSeconds : options.shortWarmUpSeconds);
+        results.add(
+            new Procedure(options)
+                .run("docstream", size, stored, jvm, generator, probe, workload, warmUp));
+        first = false;
+      }
+    }
+    return results;
+  }
+
+  private Path processorConfig(String bootstrap, TopicNames topics, Path work, int httpPort)
+      throws IOException {
+    Properties p = new Properties();
+    p.setProperty("bootstrap.servers", bootstrap);
+    p.setProperty("application.id", "bench-docstream");
+    p.setProperty("topic.prefix", topics.prefix());
+    p.setProperty("state.dir", work.resolve("processor-state").toString());
+    p.setProperty("http.port", Integer.toString(httpPort));
+    p.setProperty("commit.interval.ms", Long.toString(options.commitIntervalMillis));
+    Path file = work.resolve("processor.properties");
+    try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      p.store(out, "docstream bench");
+    }
+    return file;
+  }
+
+  /** The size of one document's {@code data} as the read API serves it. */
+  private static long storedBytes(int httpPort, String doc) throws Exception {
+    HttpResponse<byte[]> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/docs/" + doc))
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("GET " + doc + " answered " + response.statusCode());
+    }
+    return response.body().length;
+  }
+
+  private boolean fits(long seconds) {
+    return elapsed().toSeconds() + seconds <= options.maxMinutes * 60L;
+  }
+
+  private Duration elapsed() {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.docstream.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The knobs of a bench run; the defaults keep a whole run under ten minutes on two cores. */
+final class BenchOptions {
+  @Option(
+      names = "--rate",
+      defaultValue = "2000",
+      description = "Paced messages/s for warm-up and latency (default ${DEFAULT-VALUE}).")
+  int ratePerSecond;
+
+  @Option(names = "--warm-up-seconds", defaultValue = "40", description = "First target in a JVM.")
+  int warmUpSeconds;
+
+  @Option(
+      names = "--short-warm-up-seconds",
+      defaultValue = "10",
+      description = "Later targets in an already warm JVM.")
+  int shortWarmUpSeconds;
+
+  @Option(names = "--latency-seconds", defaultValue = "30")
+  int latencySeconds;
+
+  @Option(names = "--throughput-seconds", defaultValue = "15")
+  int throughputSeconds;
+
+  @Option(names = "--documents", defaultValue = "24", description = "Documents per size.")
+  int documents;
+
+  @Option(
+      names = "--sizes",
+      split = ",",
+      defaultValue = "1024,102400,1048576",
+      description = "Document sizes in bytes.")
+  List<Integer> documentBytes;
+
+  @Option(names = "--partitions", defaultValue = "6")
+  int partitions;
+
+  @Option(names = "--heap-mb", defaultValue = "1024", description = "Processor / pass-through.")
+  int heapMegabytes;
+
+  @Option(names = "--broker-heap-mb", defaultValue = "1024")
+  int brokerHeapMegabytes;
+
+  @Option(names = "--commit-interval-ms", defaultValue = "100")
+  long commitIntervalMillis;
+
+  @Option(names = "--max-minutes", defaultValue = "10", description = "Skip what would not fit.")
+  int maxMinutes;
+
+  @Option(names = "--work-dir", defaultValue = "bench/target/work")
+  Path workDir;
+
+  @Option(names = "--results-dir", defaultValue = "bench/results")
+  Path resultsDir;
+
+  /** A generous estimate of one target's measurement, to decide whether it still fits. */
+  long estimateSeconds(boolean firstInJvm) {
+    return (firstInJvm ? warmUpSeconds : shortWarmUpSeconds)
+        + latencySeconds
+        + throughputSeconds
+        + 45;
+  }
+}

@@ -1,0 +1,71 @@
+package io.docstream.bench;
+
+import io.docstream.broker.OrphanGuard;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A JVM the bench starts with its own classpath, its output in a log file. */
+final class ChildJvm implements AutoCloseable {
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+  private final String name;
+  private final Process process;
+
+  private ChildJvm(String name, Process process) {
+    this.name = name;
+    this.process = process;
+  }
+
+  static ChildJvm start(
+      String name, int heapMegabytes, String mainClass, List<String> args, Path log)
+      throws IOException {
+    Files.createDirectories(log.getParent());
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xms" + heapMegabytes + "m");
+    command.add("-Xmx" + heapMegabytes + "m");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(OrphanGuard.class.getName());
+    command.add(mainClass);
+    command.addAll(args);
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    return new ChildJvm(name, process);
+  }
+
+  /** CPU time (user + system) the JVM has used so far, in milliseconds. */
+  long cpuMillis() {
+    return process.info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
+  }
+
+  void requireAlive() {
+    if (!process.isAlive()) {
+      throw new IllegalStateException(name + " exited with " + process.exitValue());
+    }
+  }
+
+  /** Stops gracefully (SIGTERM), forcibly after 30 s. */
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name + " (pid " + process.pid() + ")";
+  }
+}

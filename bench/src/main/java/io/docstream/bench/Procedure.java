@@ -1,0 +1,97 @@
+package io.docstream.bench;
+
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One measurement of a running target, the same for the pass-through and for docstream: a paced
+ * warm-up (discarded), a paced latency window, then a saturating throughput window. Every step is
+ * bounded in time; a backlog that does not drain is reported, not waited for.
+ */
+final class Procedure {
+  private static final Logger log = LoggerFactory.getLogger(Procedure.class);
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration SETTLE = Duration.ofSeconds(3);
+  private static final long MAX_BACKLOG = 20_000;
+
+  private final BenchOptions options;
+
+  Procedure(BenchOptions options) {
+    this.options = options;
+  }
+
+  /** Sends one message at a time until one comes out: the real sign that the target is up. */
+  static void awaitEndToEnd(LoadGenerator generator, OutputProbe probe, Workload workload)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      generator.paced(workload, 1, Duration.ofSeconds(1));
+      if (probe.awaitReceived(1, Duration.ofSeconds(1))) {
+        probe.awaitReceived(generator.sent(), DRAIN_TIMEOUT);
+        return;
+      }
+    }
+    throw new IllegalStateException("no output within 120 s: the target did not start");
+  }
+
+  Measurement run(
+      String target,
+      int documentBytes,
+      long storedSample,
+      ChildJvm jvm,
+      LoadGenerator generator,
+      OutputProbe probe,
+      Workload workload,
+      Duration warmUp)
+      throws InterruptedException {
+    StringBuilder notes = new StringBuilder();
+    int rate = options.ratePerSecond;
+    log.info("{} {} B: warm-up {} s at {}/s", target, documentBytes, warmUp.toSeconds(), rate);
+    generator.paced(workload, rate, warmUp);
+    drain(generator, probe, "warm-up", notes);
+
+    Duration window = Duration.ofSeconds(options.latencySeconds);
+    log.info(
+        "{} {} B: latency window {} s at {}/s", target, documentBytes, window.toSeconds(), rate);
+    probe.openWindow((int) (rate * window.toSeconds() + 1000));
+    long cpuBefore = jvm.cpuMillis();
+    long receivedBefore = probe.received();
+    generator.paced(workload, rate, window);
+    drain(generator, probe, "latency window", notes);
+    long cpu = jvm.cpuMillis() - cpuBefore;
+    long messages = probe.received() - receivedBefore;
+    Latencies.Summary latency = probe.closeWindow().summary();
+
+    Duration saturated = Duration.ofSeconds(options.throughputSeconds);
+    log.info("{} {} B: throughput window {} s", target, documentBytes, saturated.toSeconds());
+    generator.saturating(workload, SETTLE, probe::received, MAX_BACKLOG);
+    long startCount = probe.received();
+    long startNanos = System.nanoTime();
+    generator.saturating(workload, saturated, probe::received, MAX_BACKLOG);
+    double throughput = (probe.received() - startCount) * 1e9 / (System.nanoTime() - startNanos);
+    drain(generator, probe, "throughput window", notes);
+    jvm.requireAlive();
+    Measurement m =
+        new Measurement(
+            target,
+            documentBytes,
+            storedSample,
+            throughput,
+            latency,
+            rate,
+            messages == 0 ? 0 : (double) cpu / messages,
+            probe.other(),
+            notes.toString());
+    log.info("{}", m);
+    return m;
+  }
+
+  private static void drain(
+      LoadGenerator generator, OutputProbe probe, String phase, StringBuilder notes)
+      throws InterruptedException {
+    if (!probe.awaitReceived(generator.sent(), DRAIN_TIMEOUT)) {
+      notes.append(phase).append(": backlog not drained within 60 s; ");
+    }
+  }
+}

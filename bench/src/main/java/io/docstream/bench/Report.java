@@ -1,0 +1,132 @@
+package io.docstream.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+/** The markdown report of a run: conditions first, then one table row per measurement. */
+record Report(
+    BenchOptions options,
+    Conditions conditions,
+    String loadAtEnd,
+    List<Measurement> results,
+    List<String> skipped,
+    Duration elapsed) {
+
+  /** Writes {@code <dir>/<date>.md}, or {@code <date>-2.md} etc. if that exists. */
+  Path writeTo(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    String date = LocalDate.now().toString();
+    Path file = dir.resolve(date + ".md");
+    for (int n = 2; Files.exists(file); n++) {
+      file = dir.resolve(date + "-" + n + ".md");
+    }
+    Files.writeString(file, markdown());
+    return file;
+  }
+
+  String markdown() {
+    StringBuilder md = new StringBuilder();
+    md.append("# docstream bench, ")
+        .append(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")))
+        .append("\n\n## Conditions\n\n");
+    Conditions c = conditions;
+    line(
+        md,
+        "Machine: %d cores (%s), %d MiB RAM, shared with other builds",
+        c.cores(),
+        c.cpuModel(),
+        c.memoryMegabytes());
+    line(md, "Load average (1/5/15 min): %s at start, %s at end", c.load(), loadAtEnd);
+    line(md, "Software: %s, Kafka %s (broker and clients)", c.java(), c.kafka());
+    line(
+        md,
+        "Broker: one KRaft node in its own JVM, -Xmx%dm, loopback",
+        options.brokerHeapMegabytes);
+    line(
+        md,
+        "Target: its own JVM, -Xms/-Xmx%dm, 1 stream thread, exactly_once_v2, commit.interval.ms=%d, %d partitions",
+        options.heapMegabytes,
+        options.commitIntervalMillis,
+        options.partitions);
+    line(
+        md,
+        "Generator and read_committed consumer: one bench JVM; idempotent producer, acks=all, linger.ms=%d",
+        LoadGenerator.LINGER_MS);
+    line(
+        md,
+        "Stream: one-field updates (`{\"id\":..., \"body\":{\"u3\": n}}`, ~%d bytes) round-robin over %d documents; the same stream for every target",
+        Workload.typicalUpdateBytes(),
+        options.documents);
+    line(
+        md,
+        "Documents pre-filled to size with 1000-character fields before their updates; docstream's cache is 64 MiB per task (default)");
+    line(
+        md,
+        "Per target: warm-up %d s (first in a JVM) or %d s at %d msg/s, discarded; latency window %d s at %d msg/s; throughput window %d s saturating with at most 20,000 messages in flight",
+        options.warmUpSeconds,
+        options.shortWarmUpSeconds,
+        options.ratePerSecond,
+        options.latencySeconds,
+        options.ratePerSecond,
+        options.throughputSeconds);
+    line(
+        md,
+        "Latency: record timestamp (the time the message was due to be sent) to receipt by the read_committed consumer, nearest-rank percentiles");
+    line(md, "Whole run: %d s", elapsed.toSeconds());
+    md.append("\n## Results\n\n")
+        .append(
+            "| target | document | max msg/s | p50 ms | p99 ms | p99.9 ms | max ms | samples | target CPU ms/msg | notes |\n")
+        .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    for (Measurement m : results) {
+      Latencies.Summary l = m.latency();
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %,.0f | %d | %d | %d | %d | %,d | %.3f | %s |%n",
+              m.target(),
+              m.documentBytes() == 0
+                  ? "-"
+                  : size(m.documentBytes()) + " (read back " + size(m.storedSample()) + ")",
+              m.throughputPerSecond(),
+              l.p50(),
+              l.p99(),
+              l.p999(),
+              l.max(),
+              l.samples(),
+              m.cpuMillisPerMessage(),
+              notes(m)));
+    }
+    md.append(
+        "\n\"max msg/s\" is the committed output rate while the generator saturates the target "
+            + "(generator, consumer, broker and target share the cores). Latency columns are at the "
+            + "paced rate.\n");
+    if (!skipped.isEmpty()) {
+      md.append("\nSkipped: ").append(String.join("; ", skipped)).append('\n');
+    }
+    md.append("\nReproduce: `bench/run.sh` (options: `bench/run.sh --help`).\n");
+    return md.toString();
+  }
+
+  private static String notes(Measurement m) {
+    String rejections = m.rejections() == 0 ? "" : m.rejections() + " rejections; ";
+    return (rejections + m.notes()).trim();
+  }
+
+  private static String size(long bytes) {
+    if (bytes >= 1024 * 1024) {
+      return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+    }
+    return bytes >= 1024 ? String.format(Locale.ROOT, "%.0f KiB", bytes / 1024.0) : bytes + " B";
+  }
+
+  private static void line(StringBuilder md, String format, Object... args) {
+    md.append("- ").append(String.format(Locale.ROOT, format, args)).append('\n');
+  }
+}

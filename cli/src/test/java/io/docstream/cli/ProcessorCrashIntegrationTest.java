@@ -1,0 +1,289 @@
+package io.docstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.docstream.broker.SharedBroker;
+import io.docstream.serdes.Command;
+import io.docstream.serdes.Json;
+import io.docstream.topology.TopicNames;
+import io.docstream.topology.TopicSetup;
+import java.io.IOException;
+import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+/**
+ * Fault test: a processor JVM is killed with {@code kill -9} in the middle of a stream of messages,
+ * its state directory is deleted, and a new processor JVM takes over with the same configuration.
+ * Nothing may be lost, applied twice or reordered, and every stored document must equal the fold of
+ * its deltas.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ProcessorCrashIntegrationTest {
+  private static final Logger log = LoggerFactory.getLogger(ProcessorCrashIntegrationTest.class);
+  private static final int MESSAGES = 3000;
+  private static final int DOCUMENTS = 300;
+  private static final int PARTITIONS = 6;
+  private static final int SECOND_HALF_PER_SECOND = 1000;
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(45);
+
+  @TempDir Path temp;
+
+  private final List<ProcessorJvm> started = new ArrayList<>();
+
+  @AfterEach
+  void stopProcessors() throws InterruptedException {
+    for (ProcessorJvm processor : started) {
+      processor.close();
+    }
+  }
+
+  @Test
+  void shouldApplyEveryMessageExactlyOnceWhenAProcessorIsKilledAndItsStateWiped() throws Exception {
+    long t0 = System.nanoTime();
+    // Given the topics and a processor in its own JVM
+    String bootstrap = SharedBroker.bootstrapServers();
+    String prefix = "crash-" + UUID.randomUUID().toString().substring(0, 8);
+    TopicNames topics = new TopicNames(prefix);
+    TopicSetup.ensure(TopicSetup.adminProps(bootstrap, Map.of()), topics, PARTITIONS, (short) 1);
+    Path stateDir = temp.resolve("state");
+    int httpPort = ProcessorJvm.freePort();
+    Path config = writeConfig(bootstrap, prefix, stateDir, httpPort);
+    Path logs = Path.of("target", "it-logs", prefix);
+    ProcessorJvm first = start(config, httpPort, logs.resolve("processor-1.log"));
+    first.awaitHealthy(START_TIMEOUT);
+    log.info("processor 1 (pid {}) healthy after {} ms", first.pid(), millisSince(t0));
+
+    try (KafkaProducer<String, byte[]> producer = idempotentProducer(bootstrap);
+        CommittedOutcomes outcomes = new CommittedOutcomes(bootstrap, topics)) {
+      // When the first half of the messages is sent and partly applied
+      int half = MESSAGES / 2;
+      for (int i = 0; i < half; i++) {
+        producer.send(message(topics, i));
+      }
+      producer.flush();
+      assertThat(outcomes.awaitUntil(o -> o.applications().size() >= half / 3, START_TIMEOUT))
+          .as(() -> "a third of the first half applied before the kill\n" + first.logTail())
+          .isTrue();
+
+      // And the processor is killed with kill -9 while the second half streams in
+      AtomicInteger sentOfSecondHalf = new AtomicInteger();
+      CompletableFuture<Void> secondHalf =
+          CompletableFuture.runAsync(() -> sendPaced(producer, topics, half, sentOfSecondHalf));
+      awaitAtLeast(sentOfSecondHalf, half / 5, Duration.ofSeconds(10));
+      int appliedAtKill = outcomes.applications().size();
+      first.killHard();
+      int sentAtKill = half + sentOfSecondHalf.get();
+      assertThat(sentAtKill).as("killed while messages were still being sent").isLessThan(MESSAGES);
+      log.info(
+          "killed processor 1 at {} ms: {} of {} sent, {} seen applied",
+          millisSince(t0),
+          sentAtKill,
+          MESSAGES,
+          appliedAtKill);
+
+      // And its state directory is deleted before a new processor JVM starts on the same config
+      Utils.delete(stateDir.toFile());
+      assertThat(stateDir).doesNotExist();
+      ProcessorJvm second = start(config, httpPort, logs.resolve("processor-2.log"));
+      secondHalf.get(30, TimeUnit.SECONDS);
+      second.awaitHealthy(START_TIMEOUT);
+      log.info("processor 2 (pid {}) healthy after {} ms", second.pid(), millisSince(t0));
+
+      // Then every message is applied, and exactly once
+      Set<String> sent = ids(0, MESSAGES);
+      boolean allApplied =
+          outcomes.awaitUntil(
+              o -> o.applications().keySet().containsAll(sent), Duration.ofSeconds(60));
+      assertThat(allApplied)
+          .as(() -> "every sent id applied within 60 s\n" + second.logTail())
+          .isTrue();
+      log.info("all {} messages applied after {} ms", MESSAGES, millisSince(t0));
+      awaitEveryPartitionReadable(second);
+      log.info("every partition readable after {} ms", millisSince(t0));
+      outcomes.readToEnd(Duration.ofSeconds(10));
+      log.info("read to end after {} ms", millisSince(t0));
+      assertThat(outcomes.applications().keySet()).isEqualTo(sent);
+      assertThat(outcomes.applications().entrySet())
+          .as("message ids applied more than once")
+          .filteredOn(e -> e.getValue() != 1)
+          .isEmpty();
+      assertThat(outcomes.rejections())
+          .as("rejections (a replay would show as DUPLICATE)")
+          .isEmpty();
+
+      // And each document's seq runs 1..n without gap or repeat
+      assertThat(outcomes.seqsByDoc()).hasSize(DOCUMENTS);
+      outcomes
+          .seqsByDoc()
+          .forEach(
+              (doc, seqs) ->
+                  assertThat(seqs)
+                      .as(doc)
+                      .containsExactlyElementsOf(
+                          LongStream.rangeClosed(1, seqs.size()).boxed().toList()));
+
+      // And the invariant checker agrees: stored == fold(deltas) for every document
+      int exit =
+          new CommandLine(new Main())
+              .execute(
+                  "verify",
+                  "--bootstrap",
+                  bootstrap,
+                  "--topic-prefix",
+                  prefix,
+                  "--url",
+                  second.url());
+      log.info("verified after {} ms", millisSince(t0));
+      assertThat(exit).as("docstream verify exit code").isZero();
+      log.info("done after {} ms", millisSince(t0));
+    }
+  }
+
+  private ProcessorJvm start(Path config, int httpPort, Path log) throws IOException {
+    ProcessorJvm processor = ProcessorJvm.start(config, httpPort, log);
+    started.add(processor);
+    return processor;
+  }
+
+  private static Path writeConfig(String bootstrap, String prefix, Path stateDir, int httpPort)
+      throws IOException {
+    Properties p = new Properties();
+    p.setProperty("bootstrap.servers", bootstrap);
+    p.setProperty("application.id", prefix);
+    p.setProperty("topic.prefix", prefix);
+    p.setProperty("state.dir", stateDir.toAbsolutePath().toString());
+    p.setProperty("http.port", Integer.toString(httpPort));
+    // The killed member holds its partitions until its session expires (default 45 s); a shorter
+    // session lets the new JVM take over within the test's bounds.
+    p.setProperty("kafka.session.timeout.ms", "10000");
+    Path file = stateDir.resolveSibling("processor.properties");
+    try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      p.store(out, "ProcessorCrashIntegrationTest");
+    }
+    return file;
+  }
+
+  private static KafkaProducer<String, byte[]> idempotentProducer(String bootstrap) {
+    Map<String, Object> config =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.LINGER_MS_CONFIG,
+            5);
+    return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /** Message i sets field {@code f<round>} of document {@code json/d-<i mod DOCUMENTS>} to i. */
+  private static ProducerRecord<String, byte[]> message(TopicNames topics, int i) {
+    ObjectNode body = Json.object().put("f" + (i / DOCUMENTS), i);
+    Command command = Command.of(id(i), body);
+    return new ProducerRecord<>(
+        topics.commands(), "json/d-" + (i % DOCUMENTS), Json.bytes(command));
+  }
+
+  private static void sendPaced(
+      KafkaProducer<String, byte[]> producer, TopicNames topics, int from, AtomicInteger sent) {
+    long start = System.nanoTime();
+    for (int i = from; i < MESSAGES; i++) {
+      long due = start + (i - from) * 1_000_000_000L / SECOND_HALF_PER_SECOND;
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      producer.send(message(topics, i));
+      sent.incrementAndGet();
+    }
+    producer.flush();
+  }
+
+  private static void awaitAtLeast(AtomicInteger counter, int value, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (counter.get() < value) {
+      assertThat(System.nanoTime()).as("waiting for " + value + " sends").isLessThan(deadline);
+      Thread.sleep(5);
+    }
+  }
+
+  /**
+   * Waits until the read API serves a document of every partition: a partition that is still
+   * restoring answers 503, which {@code verify} would count as a violation.
+   */
+  private static void awaitEveryPartitionReadable(ProcessorJvm processor) throws Exception {
+    Map<Integer, String> docPerPartition = new TreeMap<>();
+    for (int d = 0; d < DOCUMENTS && docPerPartition.size() < PARTITIONS; d++) {
+      String doc = doc(d);
+      int partition =
+          Utils.toPositive(Utils.murmur2(doc.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+      docPerPartition.putIfAbsent(partition, doc);
+    }
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    for (String doc : docPerPartition.values()) {
+      HttpRequest get =
+          HttpRequest.newBuilder(URI.create(processor.url() + "/docs/" + doc)).build();
+      while (http.send(get, HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+        assertThat(System.nanoTime()).as(doc + " readable").isLessThan(deadline);
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  private static String doc(int d) {
+    return "json/d-" + d;
+  }
+
+  private static String id(int i) {
+    return "m-" + i;
+  }
+
+  private static Set<String> ids(int from, int to) {
+    return IntStream.range(from, to)
+        .mapToObj(ProcessorCrashIntegrationTest::id)
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  private static long millisSince(long startNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+  }
+}

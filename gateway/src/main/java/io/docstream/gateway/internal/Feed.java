@@ -1,0 +1,86 @@
+package io.docstream.gateway.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.docstream.serdes.Delta;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One watched document, shared by all its subscribers on this gateway: the document as of {@link
+ * #seq}, recent deltas, and the deltas read while a snapshot or missing deltas are being fetched.
+ * Owned by the {@link Hub} thread.
+ */
+final class Feed {
+  /** Deltas held while loading; beyond this the oldest go, and the gap is fetched later. */
+  static final int MAX_BUFFERED = 10_000;
+
+  final String doc;
+  final ViewFilter view;
+  final int historyLimit;
+  final Map<Client, Sub> subs = new LinkedHashMap<>();
+  ArrayDeque<Delta> buffer = new ArrayDeque<>();
+  final ArrayDeque<Delta> history = new ArrayDeque<>();
+
+  /** True when {@link #data} and {@link #seq} are current and deltas apply as they come. */
+  boolean live;
+
+  /** True once a snapshot was loaded: a later snapshot replaces subscribers' state (reset). */
+  boolean loadedOnce;
+
+  ObjectNode data;
+  long seq;
+
+  Feed(String doc, ViewFilter view, int historyLimit) {
+    this.doc = doc;
+    this.view = view;
+    this.historyLimit = historyLimit;
+  }
+
+  void buffer(Delta delta) {
+    if (buffer.size() >= MAX_BUFFERED) {
+      buffer.pollFirst();
+    }
+    buffer.addLast(delta);
+  }
+
+  void remember(Delta delta) {
+    if (historyLimit == 0) {
+      return;
+    }
+    if (history.size() >= historyLimit) {
+      history.pollFirst();
+    }
+    history.addLast(delta);
+  }
+
+  /** True when the history holds every delta after {@code since} up to {@link #seq}. */
+  boolean historyCovers(long since) {
+    return since >= seq || (!history.isEmpty() && history.peekFirst().seq() <= since + 1);
+  }
+
+  /** One connection's subscription to this document. */
+  static final class Sub {
+    final Client client;
+
+    /** The seq the client resumes after, until it has been served; null for a snapshot. */
+    Long since;
+
+    /** The next snapshot replaces the client's state ("reset": true). */
+    boolean reset;
+
+    /** Served its first snapshot or its missed deltas. */
+    boolean started;
+
+    /** Waiting for missed deltas from the read API; live deltas come from the history after. */
+    boolean catchingUp;
+
+    /** The last seq handed to the client. */
+    long lastSeq;
+
+    Sub(Client client, Long since) {
+      this.client = client;
+      this.since = since;
+    }
+  }
+}

@@ -1,0 +1,614 @@
+package io.docstream.gateway.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.docstream.document.MergePatch;
+import io.docstream.gateway.GatewayLimits;
+import io.docstream.gateway.SpacePolicies;
+import io.docstream.gateway.Viewer;
+import io.docstream.gateway.internal.Feed.Sub;
+import io.docstream.serdes.Command;
+import io.docstream.serdes.Delta;
+import io.docstream.serdes.DocKey;
+import io.docstream.serdes.ErrorCode;
+import io.docstream.serdes.Rejection;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that owns every watched document ({@link Feed}), every subscription and every send
+ * awaiting its outcome. Connections and the upstream consumer post work here; frames leave through
+ * {@link Client#deliver}, in order per client.
+ *
+ * <p>Loading a document: its partitions are added upstream first (positions fixed at the end), so
+ * every delta the snapshot may miss is read and buffered; then the snapshot is fetched, buffered
+ * deltas up to its seq are dropped and the rest applied in order. A gap in seq fetches the missing
+ * deltas from the read API, or a fresh snapshot that replaces subscribers' state ("reset").
+ */
+public final class Hub implements Upstream.Listener, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+
+  private final ScheduledExecutorService loop =
+      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "docstream-gateway-hub"));
+  private final Upstream upstream;
+  private final ReadApiClient reads;
+  private final CommandSink commands;
+  private final SpacePolicies policies;
+  private final GatewayLimits limits;
+  private final GatewayMetrics metrics;
+  private final Map<String, Feed> feeds = new HashMap<>();
+
+  /** Per document, the hand-off of its latest send to Kafka: the next one waits for it. */
+  private final Map<String, CompletableFuture<Void>> lastDispatch = new HashMap<>();
+
+  private final Map<TopicPartition, Watch> watches = new HashMap<>();
+  private final Map<String, List<PendingSend>> pending = new HashMap<>();
+  private final Map<Client, ClientState> clients = new HashMap<>();
+
+  /**
+   * @param upstreamFactory opens the upstream that feeds this hub (given the hub as listener)
+   */
+  public Hub(
+      java.util.function.Function<Upstream.Listener, Upstream> upstreamFactory,
+      ReadApiClient reads,
+      CommandSink commands,
+      SpacePolicies policies,
+      GatewayLimits limits,
+      GatewayMetrics metrics) {
+    this.reads = reads;
+    this.commands = commands;
+    this.policies = policies;
+    this.limits = limits;
+    this.metrics = metrics;
+    this.upstream = upstreamFactory.apply(this);
+  }
+
+  // ---- requests from connections, any thread ----
+
+  public void subscribe(Client client, DocKey doc, Long since) {
+    loop.execute(() -> doSubscribe(client, doc, since));
+  }
+
+  public void unsubscribe(Client client, DocKey doc) {
+    loop.execute(() -> doUnsubscribe(client, doc.toString()));
+  }
+
+  public void send(Client client, DocKey doc, String id, JsonNode body) {
+    loop.execute(() -> doSend(client, doc.toString(), id, body));
+  }
+
+  /** The client dropped frames of {@code doc}: send it a fresh snapshot. */
+  public void resync(Client client, String doc) {
+    loop.execute(() -> doResync(client, doc));
+  }
+
+  public void disconnect(Client client) {
+    loop.execute(() -> doDisconnect(client));
+  }
+
+  @Override
+  public void onRecords(List<Upstream.Event> events) {
+    loop.execute(() -> events.forEach(this::onEvent));
+  }
+
+  /** False when deltas no longer arrive (the upstream consumer stopped). */
+  public boolean healthy() {
+    return upstream.healthy() && !loop.isShutdown();
+  }
+
+  /** Completes once every task posted before has run; for tests. */
+  public CompletableFuture<Void> barrier() {
+    return CompletableFuture.runAsync(() -> {}, loop);
+  }
+
+  // ---- subscriptions ----
+
+  private void doSubscribe(Client client, DocKey key, Long since) {
+    String doc = key.toString();
+    Feed feed = feeds.get(doc);
+    if (feed == null) {
+      Feed created = new Feed(doc, policies.view(key.space()), limits.historyDeltas());
+      feeds.put(doc, created);
+      metrics.documents.incrementAndGet();
+      feed = created;
+      watch(doc)
+          .whenCompleteAsync(
+              (ok, error) -> {
+                if (error != null) {
+                  failFeed(created, error);
+                } else {
+                  fetchSnapshot(created);
+                }
+              },
+              loop);
+    }
+    Sub sub = new Sub(client, since);
+    feed.subs.put(client, sub);
+    state(client).docs.add(doc);
+    if (feed.live) {
+      start(feed, sub);
+    }
+  }
+
+  private void doUnsubscribe(Client client, String doc) {
+    ClientState state = clients.get(client);
+    if (state != null) {
+      state.docs.remove(doc);
+    }
+    Feed feed = feeds.get(doc);
+    if (feed != null && feed.subs.remove(client) != null && feed.subs.isEmpty()) {
+      dropFeed(feed);
+    }
+  }
+
+  private void doResync(Client client, String doc) {
+    Feed feed = feeds.get(doc);
+    Sub sub = feed == null ? null : feed.subs.get(client);
+    if (sub != null) {
+      sub.since = null;
+      sub.reset = true;
+      sub.started = false;
+      if (feed.live) {
+        start(feed, sub);
+      }
+    }
+  }
+
+  private void doDisconnect(Client client) {
+    ClientState state = clients.remove(client);
+    if (state == null) {
+      return;
+    }
+    for (String doc : state.docs) {
+      Feed feed = feeds.get(doc);
+      if (feed != null && feed.subs.remove(client) != null && feed.subs.isEmpty()) {
+        dropFeed(feed);
+      }
+    }
+    for (PendingSend p : List.copyOf(state.sends)) {
+      finish(p);
+    }
+  }
+
+  private ClientState state(Client client) {
+    return clients.computeIfAbsent(client, c -> new ClientState());
+  }
+
+  private void dropFeed(Feed feed) {
+    if (feeds.remove(feed.doc, feed)) {
+      metrics.documents.decrementAndGet();
+      unwatch(feed.doc);
+    }
+  }
+
+  private void failFeed(Feed feed, Throwable error) {
+    if (feeds.get(feed.doc) != feed) {
+      return;
+    }
+    Throwable cause =
+        error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+    LOG.warn("cannot load {}: {}", feed.doc, cause.toString());
+    OutFrame frame =
+        OutFrame.error(
+            ErrorCode.SNAPSHOT_UNAVAILABLE,
+            "cannot load " + feed.doc + "; subscribe again",
+            feed.doc);
+    for (Sub sub : feed.subs.values()) {
+      sub.client.deliver(frame);
+      ClientState state = clients.get(sub.client);
+      if (state != null) {
+        state.docs.remove(feed.doc);
+      }
+    }
+    feed.subs.clear();
+    dropFeed(feed);
+  }
+
+  // ---- loading and applying ----
+
+  private void fetchSnapshot(Feed feed) {
+    reads
+        .snapshot(feed.doc)
+        .whenCompleteAsync(
+            (snapshot, error) -> {
+              if (feeds.get(feed.doc) != feed) {
+                return;
+              }
+              if (error != null) {
+                failFeed(feed, error);
+              } else {
+                onSnapshot(feed, snapshot);
+              }
+            },
+            loop);
+  }
+
+  private void onSnapshot(Feed feed, ReadApiClient.Snapshot snapshot) {
+    boolean replaces = feed.loadedOnce;
+    feed.loadedOnce = true;
+    feed.data = snapshot.data();
+    feed.seq = snapshot.seq();
+    feed.history.clear();
+    feed.live = true;
+    for (Sub sub : feed.subs.values()) {
+      if (replaces && sub.started) {
+        sub.since = null;
+        sub.reset = true;
+        sub.started = false;
+      }
+      if (!sub.started) {
+        start(feed, sub);
+      }
+    }
+    replayBuffer(feed);
+  }
+
+  private void replayBuffer(Feed feed) {
+    ArrayDeque<Delta> buffered = feed.buffer;
+    feed.buffer = new ArrayDeque<>();
+    for (Delta delta : buffered) {
+      if (feed.live) {
+        apply(feed, delta);
+      } else {
+        feed.buffer(delta);
+      }
+    }
+  }
+
+  private void onEvent(Upstream.Event event) {
+    if (event instanceof Upstream.DeltaEvent d) {
+      metrics.deltas.increment();
+      Feed feed = feeds.get(d.doc());
+      if (feed != null) {
+        if (feed.live) {
+          apply(feed, d.delta());
+        } else {
+          feed.buffer(d.delta());
+        }
+      }
+      for (String id : d.delta().ids()) {
+        resolve(d.doc(), id, () -> OutFrame.ack(id, d.doc(), d.delta().seq()));
+      }
+    } else if (event instanceof Upstream.RejectionEvent r) {
+      Rejection rejection = r.rejection();
+      if (rejection.id() == null) {
+        return;
+      }
+      if (rejection.code() == ErrorCode.DUPLICATE.code() && rejection.seq() != null) {
+        resolve(
+            r.doc(), rejection.id(), () -> OutFrame.ack(rejection.id(), r.doc(), rejection.seq()));
+      } else {
+        resolve(
+            r.doc(),
+            rejection.id(),
+            () -> {
+              metrics.rejected(rejection.code());
+              return OutFrame.reject(rejection.id(), r.doc(), rejection.code(), rejection.error());
+            });
+      }
+    }
+  }
+
+  private void apply(Feed feed, Delta delta) {
+    if (delta.seq() <= feed.seq) {
+      return;
+    }
+    if (delta.seq() > feed.seq + 1) {
+      feed.live = false;
+      feed.buffer(delta);
+      recover(feed);
+      return;
+    }
+    feed.data = (ObjectNode) MergePatch.apply(feed.data, delta.patch());
+    feed.seq = delta.seq();
+    feed.remember(delta);
+    metrics.delivered(delta.ts());
+    Map<Viewer, OutFrame> frames = new HashMap<>();
+    for (Sub sub : feed.subs.values()) {
+      deliver(feed, sub, delta, frames);
+    }
+  }
+
+  /** Fills a gap after {@link Feed#seq} from the read API, or reloads the snapshot. */
+  private void recover(Feed feed) {
+    LOG.info("gap in {} after seq {}; fetching the missing deltas", feed.doc, feed.seq);
+    long from = feed.seq;
+    reads
+        .deltasAfter(feed.doc, from)
+        .whenCompleteAsync(
+            (deltas, error) -> {
+              if (feeds.get(feed.doc) != feed || feed.live || feed.seq != from) {
+                return;
+              }
+              if (error != null || deltas.isEmpty() || !contiguous(deltas.get(), from)) {
+                fetchSnapshot(feed);
+                return;
+              }
+              feed.live = true;
+              deltas.get().forEach(d -> apply(feed, d));
+              replayBuffer(feed);
+            },
+            loop);
+  }
+
+  private static boolean contiguous(List<Delta> deltas, long after) {
+    long expected = after + 1;
+    for (Delta d : deltas) {
+      if (d.seq() > expected) {
+        return false;
+      }
+      expected = Math.max(expected, d.seq() + 1);
+    }
+    return true;
+  }
+
+  // ---- serving one subscriber ----
+
+  private void start(Feed feed, Sub sub) {
+    sub.started = true;
+    sub.catchingUp = false;
+    if (sub.since == null) {
+      sendSnapshot(feed, sub);
+      return;
+    }
+    long since = sub.since;
+    sub.since = null;
+    metrics.resumes.increment();
+    sub.lastSeq = since;
+    if (feed.historyCovers(since)) {
+      for (Delta d : feed.history) {
+        deliver(feed, sub, d, new HashMap<>());
+      }
+      return;
+    }
+    sub.catchingUp = true;
+    reads
+        .deltasAfter(feed.doc, since)
+        .whenCompleteAsync((deltas, error) -> caughtUp(feed, sub, deltas, error), loop);
+  }
+
+  private void caughtUp(Feed feed, Sub sub, Optional<List<Delta>> deltas, Throwable error) {
+    if (feeds.get(feed.doc) != feed || feed.subs.get(sub.client) != sub || !sub.catchingUp) {
+      return;
+    }
+    sub.catchingUp = false;
+    if (!feed.live) {
+      sub.reset = true;
+      sub.started = false;
+      return;
+    }
+    if (error == null && deltas.isPresent()) {
+      for (Delta d : deltas.get()) {
+        if (d.seq() <= feed.seq) {
+          deliver(feed, sub, d, new HashMap<>());
+        }
+      }
+      for (Delta d : feed.history) {
+        deliver(feed, sub, d, new HashMap<>());
+      }
+    }
+    if (sub.lastSeq < feed.seq) {
+      if (error != null) {
+        LOG.warn("cannot fetch missed deltas of {}: {}", feed.doc, error.toString());
+      }
+      sub.reset = true;
+      sendSnapshot(feed, sub);
+    }
+  }
+
+  private void sendSnapshot(Feed feed, Sub sub) {
+    Viewer viewer = sub.client.viewer();
+    sub.client.deliver(
+        OutFrame.snapshot(feed.doc, feed.seq, feed.view.filter(feed.data, viewer), sub.reset));
+    metrics.snapshots.increment();
+    if (sub.reset) {
+      metrics.resets.increment();
+    }
+    sub.reset = false;
+    sub.lastSeq = feed.seq;
+  }
+
+  /**
+   * Hands {@code delta} to one subscriber if it is the next it needs. {@code frames} caches this
+   * delta's frame per view, so that subscribers with the same view share one serialization.
+   */
+  private void deliver(Feed feed, Sub sub, Delta delta, Map<Viewer, OutFrame> frames) {
+    if (!sub.started || sub.catchingUp || delta.seq() <= sub.lastSeq) {
+      return;
+    }
+    if (delta.seq() != sub.lastSeq + 1) {
+      sub.reset = true;
+      sendSnapshot(feed, sub);
+      return;
+    }
+    Viewer viewer = feed.view.trivial() ? Viewer.ANONYMOUS : sub.client.viewer();
+    OutFrame frame =
+        frames.computeIfAbsent(
+            viewer, v -> OutFrame.delta(feed.doc, delta.seq(), feed.view.filter(delta.patch(), v)));
+    sub.client.deliver(frame);
+    sub.lastSeq = delta.seq();
+  }
+
+  // ---- sends ----
+
+  private void doSend(Client client, String doc, String id, JsonNode body) {
+    ClientState state = state(client);
+    if (state.sends.size() >= limits.maxPendingSends()) {
+      client.deliver(
+          reject(
+              id,
+              doc,
+              ErrorCode.TOO_MANY_PENDING_SENDS,
+              limits.maxPendingSends() + " sends already await their outcome"));
+      return;
+    }
+    PendingSend p = new PendingSend(client, doc, id);
+    pending.computeIfAbsent(key(doc, id), k -> new ArrayList<>(1)).add(p);
+    state.sends.add(p);
+    p.timeout =
+        loop.schedule(
+            () ->
+                finishWith(
+                    p,
+                    reject(
+                        id,
+                        doc,
+                        ErrorCode.ACK_TIMEOUT,
+                        "no outcome within " + limits.ackTimeoutMillis() + " ms")),
+            limits.ackTimeoutMillis(),
+            TimeUnit.MILLISECONDS);
+    p.watched = true;
+    Command command = new Command(id, body, client.viewer().id(), null, null);
+    CompletableFuture<Void> previous =
+        lastDispatch.getOrDefault(doc, CompletableFuture.completedFuture(null));
+    CompletableFuture<CompletableFuture<Void>> dispatched =
+        CompletableFuture.allOf(watch(doc), previous)
+            .thenApply(ready -> commands.send(doc, command));
+    CompletableFuture<Void> handedOff = dispatched.handle((sent, error) -> null);
+    lastDispatch.put(doc, handedOff);
+    handedOff.thenRunAsync(() -> lastDispatch.remove(doc, handedOff), loop);
+    dispatched
+        .thenCompose(sent -> sent)
+        .whenCompleteAsync(
+            (ok, error) -> {
+              if (error != null) {
+                LOG.warn("cannot send {} to {}: {}", id, doc, error.toString());
+                finishWith(p, reject(id, doc, ErrorCode.COMMAND_NOT_SENT, "cannot write to Kafka"));
+              }
+            },
+            loop);
+  }
+
+  private void resolve(String doc, String id, java.util.function.Supplier<OutFrame> frame) {
+    List<PendingSend> waiting = pending.get(key(doc, id));
+    if (waiting == null) {
+      return;
+    }
+    OutFrame out = frame.get();
+    for (PendingSend p : List.copyOf(waiting)) {
+      finishWith(p, out);
+    }
+  }
+
+  private void finishWith(PendingSend p, OutFrame frame) {
+    if (finish(p)) {
+      if (frame.kind() == OutFrame.Kind.ACK) {
+        metrics.acks.increment();
+      }
+      p.client.deliver(frame);
+    }
+  }
+
+  private OutFrame reject(String id, String doc, ErrorCode code, String error) {
+    metrics.rejected(code.code());
+    return OutFrame.reject(id, doc, code.code(), error);
+  }
+
+  /** Forgets {@code p}; false when it was already finished. */
+  private boolean finish(PendingSend p) {
+    if (p.done) {
+      return false;
+    }
+    p.done = true;
+    if (p.timeout != null) {
+      p.timeout.cancel(false);
+    }
+    List<PendingSend> waiting = pending.get(key(p.doc, p.id));
+    if (waiting != null && waiting.remove(p) && waiting.isEmpty()) {
+      pending.remove(key(p.doc, p.id));
+    }
+    ClientState state = clients.get(p.client);
+    if (state != null) {
+      state.sends.remove(p);
+    }
+    if (p.watched) {
+      unwatch(p.doc);
+    }
+    return true;
+  }
+
+  private static String key(String doc, String id) {
+    return doc + '\n' + id;
+  }
+
+  // ---- upstream partitions ----
+
+  private CompletableFuture<Void> watch(String doc) {
+    Set<TopicPartition> added = new HashSet<>();
+    List<CompletableFuture<Void>> ready = new ArrayList<>();
+    for (TopicPartition tp : upstream.partitionsOf(doc)) {
+      Watch w = watches.computeIfAbsent(tp, t -> new Watch());
+      if (w.refs++ == 0) {
+        added.add(tp);
+      } else {
+        ready.add(w.ready);
+      }
+    }
+    if (!added.isEmpty()) {
+      CompletableFuture<Void> f = upstream.add(added);
+      added.forEach(tp -> watches.get(tp).ready = f);
+      ready.add(f);
+    }
+    return CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new));
+  }
+
+  private void unwatch(String doc) {
+    Set<TopicPartition> removed = new HashSet<>();
+    for (TopicPartition tp : upstream.partitionsOf(doc)) {
+      Watch w = watches.get(tp);
+      if (w != null && --w.refs == 0) {
+        watches.remove(tp);
+        removed.add(tp);
+      }
+    }
+    if (!removed.isEmpty()) {
+      upstream.remove(removed);
+    }
+  }
+
+  @Override
+  public void close() {
+    upstream.close();
+    loop.shutdownNow();
+  }
+
+  private static final class Watch {
+    int refs;
+    CompletableFuture<Void> ready;
+  }
+
+  private static final class ClientState {
+    final Set<String> docs = new LinkedHashSet<>();
+    final Set<PendingSend> sends = new LinkedHashSet<>();
+  }
+
+  private static final class PendingSend {
+    final Client client;
+    final String doc;
+    final String id;
+    ScheduledFuture<?> timeout;
+    boolean done;
+    boolean watched;
+
+    PendingSend(Client client, String doc, String id) {
+      this.client = client;
+      this.doc = doc;
+      this.id = id;
+    }
+  }
+}

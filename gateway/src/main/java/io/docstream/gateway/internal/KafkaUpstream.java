@@ -1,0 +1,252 @@
+package io.docstream.gateway.internal;
+
+import io.docstream.serdes.Delta;
+import io.docstream.serdes.DocstreamException;
+import io.docstream.serdes.ErrorCode;
+import io.docstream.serdes.JsonSerde;
+import io.docstream.serdes.Rejection;
+import io.docstream.topology.TopicNames;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One read_committed consumer per gateway, without a group: partitions are assigned by hand, only
+ * those holding a watched document, each from its end when first watched. A document's partition is
+ * {@code murmur2(key) % partitions}, the default partitioner's choice, which the processor's sinks
+ * use too. All consumer calls happen on its own thread; requests queue for it.
+ */
+public final class KafkaUpstream implements Upstream {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaUpstream.class);
+  private static final Duration POLL = Duration.ofMillis(50);
+  private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
+
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final TopicNames topics;
+  private final int deltaPartitions;
+  private final int rejectionPartitions;
+  private final Listener listener;
+  private final GatewayMetrics metrics;
+  private final LinkedBlockingQueue<Runnable> requests = new LinkedBlockingQueue<>();
+  private final Set<TopicPartition> assigned = new HashSet<>();
+  private final Deserializer<Delta> deltas = JsonSerde.deltas().deserializer();
+  private final Deserializer<Rejection> rejections = JsonSerde.rejections().deserializer();
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  private KafkaUpstream(
+      KafkaConsumer<String, byte[]> consumer,
+      TopicNames topics,
+      Listener listener,
+      GatewayMetrics metrics) {
+    this.consumer = consumer;
+    this.topics = topics;
+    this.listener = listener;
+    this.metrics = metrics;
+    this.deltaPartitions = partitionCount(topics.deltas());
+    this.rejectionPartitions = partitionCount(topics.rejections());
+    this.thread = new Thread(this::run, "docstream-gateway-upstream");
+  }
+
+  /**
+   * Connects and starts reading; the topics must exist.
+   *
+   * @throws DocstreamException with {@link ErrorCode#KAFKA_UNREACHABLE} or {@link
+   *     ErrorCode#TOPIC_SETUP_FAILED}
+   */
+  public static KafkaUpstream start(
+      String bootstrapServers,
+      Map<String, String> kafka,
+      TopicNames topics,
+      Listener listener,
+      GatewayMetrics metrics) {
+    Properties props = new Properties();
+    props.putAll(kafka);
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+        IsolationLevel.READ_COMMITTED.toString().toLowerCase(java.util.Locale.ROOT));
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "docstream-gateway-" + UUID.randomUUID());
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    try {
+      KafkaUpstream upstream = new KafkaUpstream(consumer, topics, listener, metrics);
+      upstream.thread.start();
+      return upstream;
+    } catch (RuntimeException e) {
+      consumer.close(Duration.ZERO);
+      throw e;
+    }
+  }
+
+  private int partitionCount(String topic) {
+    try {
+      List<PartitionInfo> partitions = consumer.partitionsFor(topic, METADATA_TIMEOUT);
+      if (partitions == null || partitions.isEmpty()) {
+        throw new DocstreamException(
+            ErrorCode.TOPIC_SETUP_FAILED, "topic " + topic + " does not exist");
+      }
+      return partitions.size();
+    } catch (KafkaException e) {
+      throw new DocstreamException(
+          ErrorCode.KAFKA_UNREACHABLE, "cannot read the partitions of " + topic + ": " + e, e);
+    }
+  }
+
+  /** The partition the default partitioner picks for a record keyed {@code doc}. */
+  static int partitionOf(String doc, int partitions) {
+    return Utils.toPositive(Utils.murmur2(doc.getBytes(StandardCharsets.UTF_8))) % partitions;
+  }
+
+  @Override
+  public Set<TopicPartition> partitionsOf(String doc) {
+    return Set.of(
+        new TopicPartition(topics.deltas(), partitionOf(doc, deltaPartitions)),
+        new TopicPartition(topics.rejections(), partitionOf(doc, rejectionPartitions)));
+  }
+
+  @Override
+  public CompletableFuture<Void> add(Set<TopicPartition> partitions) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Set<TopicPartition> copy = Set.copyOf(partitions);
+    requests.add(
+        () -> {
+          Set<TopicPartition> fresh = new HashSet<>(copy);
+          fresh.removeAll(assigned);
+          try {
+            assigned.addAll(fresh);
+            consumer.assign(assigned);
+            consumer.seekToEnd(fresh);
+            fresh.forEach(consumer::position); // fixes the read_committed end now
+            done.complete(null);
+          } catch (RuntimeException e) {
+            assigned.removeAll(fresh);
+            consumer.assign(assigned);
+            done.completeExceptionally(
+                new DocstreamException(
+                    ErrorCode.KAFKA_UNREACHABLE, "cannot read " + fresh + ": " + e, e));
+          }
+        });
+    if (!running) {
+      done.completeExceptionally(new DocstreamException(ErrorCode.INTERNAL, "upstream closed"));
+    }
+    return done;
+  }
+
+  @Override
+  public void remove(Set<TopicPartition> partitions) {
+    Set<TopicPartition> copy = Set.copyOf(partitions);
+    requests.add(
+        () -> {
+          assigned.removeAll(copy);
+          consumer.assign(assigned);
+        });
+  }
+
+  private void run() {
+    try {
+      while (running) {
+        runRequests();
+        if (assigned.isEmpty()) {
+          Runnable next = requests.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
+          if (next != null) {
+            next.run();
+          }
+          continue;
+        }
+        ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+        if (!records.isEmpty()) {
+          List<Event> events = new ArrayList<>(records.count());
+          for (ConsumerRecord<String, byte[]> record : records) {
+            Event event = read(record);
+            if (event != null) {
+              events.add(event);
+            }
+          }
+          listener.onRecords(events);
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.error("upstream consumer failed; the gateway no longer receives deltas", e);
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private void runRequests() {
+    Runnable request;
+    while ((request = requests.poll()) != null) {
+      request.run();
+    }
+  }
+
+  private Event read(ConsumerRecord<String, byte[]> record) {
+    try {
+      if (record.key() == null || record.value() == null) {
+        throw new IllegalArgumentException("no key or no value");
+      }
+      if (record.topic().equals(topics.deltas())) {
+        return new DeltaEvent(record.key(), deltas.deserialize(record.topic(), record.value()));
+      }
+      return new RejectionEvent(
+          record.key(), rejections.deserialize(record.topic(), record.value()));
+    } catch (RuntimeException e) {
+      metrics.badRecords.increment();
+      LOG.warn(
+          "skipping unreadable record at {}-{}@{}: {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e.toString());
+      return null;
+    }
+  }
+
+  @Override
+  public boolean healthy() {
+    return thread.isAlive();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

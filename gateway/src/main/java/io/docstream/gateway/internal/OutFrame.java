@@ -1,0 +1,83 @@
+package io.docstream.gateway.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.docstream.serdes.ErrorCode;
+import io.docstream.serdes.Json;
+import io.netty.buffer.ByteBufUtil;
+
+/**
+ * One text frame for a client, already serialized (so that one delta serialized once can go to many
+ * connections of the same view).
+ *
+ * @param kind what the frame is; snapshots and deltas of a document may be dropped for a slow
+ *     client
+ * @param doc the document the frame is about, or null
+ * @param text the JSON text
+ * @param bytes the UTF-8 size of {@code text}
+ */
+public record OutFrame(Kind kind, String doc, String text, int bytes) {
+  /** The frame types of protocol v1. */
+  public enum Kind {
+    SNAPSHOT,
+    DELTA,
+    ACK,
+    REJECT,
+    ERROR,
+    PONG;
+
+    /** Snapshots and deltas are document data, which a fresh snapshot can replace. */
+    public boolean documentData() {
+      return this == SNAPSHOT || this == DELTA;
+    }
+  }
+
+  static OutFrame of(Kind kind, String doc, ObjectNode json) {
+    String text = Json.text(json);
+    return new OutFrame(kind, doc, text, ByteBufUtil.utf8Bytes(text));
+  }
+
+  public static OutFrame snapshot(String doc, long seq, JsonNode data, boolean reset) {
+    ObjectNode f = Json.object().put("type", "snapshot").put("doc", doc).put("seq", seq);
+    f.set("data", data);
+    f.put("reset", reset);
+    return of(Kind.SNAPSHOT, doc, f);
+  }
+
+  public static OutFrame delta(String doc, long seq, JsonNode patch) {
+    ObjectNode f = Json.object().put("type", "delta").put("doc", doc).put("seq", seq);
+    f.set("patch", patch);
+    return of(Kind.DELTA, doc, f);
+  }
+
+  public static OutFrame ack(String id, String doc, long seq) {
+    return of(
+        Kind.ACK,
+        doc,
+        Json.object().put("type", "ack").put("id", id).put("doc", doc).put("seq", seq));
+  }
+
+  /** A reject for a send; the text of a code clients may not see is replaced by its description. */
+  public static OutFrame reject(String id, String doc, int code, String error) {
+    ErrorCode known = ErrorCode.of(code).orElse(null);
+    ObjectNode f = Json.object().put("type", "reject").put("id", id).put("doc", doc);
+    f.put("code", code);
+    f.put("error", known != null && !known.clientVisible() ? known.description() : error);
+    f.put("retry", known != null && known.retryable());
+    return of(Kind.REJECT, doc, f);
+  }
+
+  public static OutFrame error(ErrorCode code, String error, String doc) {
+    ObjectNode f = Json.object().put("type", "error").put("code", code.code());
+    f.put("error", code.clientVisible() ? error : code.description());
+    f.put("retry", code.retryable());
+    if (doc != null) {
+      f.put("doc", doc);
+    }
+    return of(Kind.ERROR, doc, f);
+  }
+
+  public static OutFrame pong() {
+    return of(Kind.PONG, null, Json.object().put("type", "pong"));
+  }
+}

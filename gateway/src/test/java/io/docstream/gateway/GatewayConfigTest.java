@@ -1,0 +1,62 @@
+package io.docstream.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.docstream.serdes.DocstreamException;
+import io.docstream.serdes.ErrorCode;
+import io.docstream.topology.ConfigReader;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GatewayConfigTest {
+  private static GatewayConfig config(Map<String, String> extra) {
+    Map<String, String> values = new HashMap<>(Map.of("bootstrap.servers", "127.0.0.1:9092"));
+    values.putAll(extra);
+    return GatewayConfig.from(new ConfigReader(values));
+  }
+
+  @Test
+  void shouldUseTheDocumentedDefaults() {
+    GatewayConfig c = config(Map.of());
+    assertThat(c.host()).isEqualTo("127.0.0.1");
+    assertThat(c.port()).isEqualTo(8080);
+    assertThat(c.topics().deltas()).isEqualTo("docstream.deltas");
+    assertThat(c.processorUrls()).containsExactly("http://127.0.0.1:8081");
+    assertThat(c.limits()).isEqualTo(GatewayLimits.defaults());
+    assertThat(c.auth().enabled()).isFalse();
+    assertThat(c.policies().policy("cards").hidden()).containsExactly("/deck");
+  }
+
+  @Test
+  void shouldReadEnvironmentOverrides() {
+    ConfigReader reader =
+        ConfigReader.load(
+            null,
+            Map.of(
+                "DOCSTREAM_BOOTSTRAP_SERVERS", "b:1",
+                "DOCSTREAM_GATEWAY_PORT", "9000",
+                "DOCSTREAM_PROCESSOR_URLS", "http://a:1/, http://b:2"));
+    GatewayConfig c = GatewayConfig.from(reader);
+    assertThat(c.port()).isEqualTo(9000);
+    assertThat(c.processorUrls()).containsExactly("http://a:1", "http://b:2");
+  }
+
+  @Test
+  void shouldNameTheKeyOfABadValue() {
+    assertInvalid(Map.of("gateway.port", "70000"), "gateway.port");
+    assertInvalid(Map.of("auth.hs256.secret", "short"), "auth.hs256.secret");
+    assertInvalid(Map.of("processor.urls", "ftp://x"), "processor.urls");
+    assertInvalid(Map.of("gateway.space.chat.read", "everyone"), "gateway.space.chat.read");
+    assertInvalid(Map.of("gateway.space.chat.colour", "red"), "gateway.space.chat.colour");
+  }
+
+  private static void assertInvalid(Map<String, String> values, String key) {
+    assertThatThrownBy(() -> config(values))
+        .isInstanceOf(DocstreamException.class)
+        .hasMessageContaining(key)
+        .extracting(e -> ((DocstreamException) e).errorCode())
+        .isEqualTo(ErrorCode.CONFIG_INVALID);
+  }
+}

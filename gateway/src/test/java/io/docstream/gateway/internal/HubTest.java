@@ -1,0 +1,307 @@
+package io.docstream.gateway.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.docstream.gateway.GatewayLimits;
+import io.docstream.gateway.SpacePolicies;
+import io.docstream.gateway.Viewer;
+import io.docstream.gateway.internal.Fakes.FakeCommands;
+import io.docstream.gateway.internal.Fakes.FakeReads;
+import io.docstream.gateway.internal.Fakes.FakeUpstream;
+import io.docstream.gateway.internal.Fakes.RecordingClient;
+import io.docstream.serdes.Command;
+import io.docstream.serdes.DocKey;
+import io.docstream.serdes.ErrorCode;
+import io.docstream.serdes.Json;
+import io.docstream.serdes.Rejection;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class HubTest {
+  private static final DocKey DOC = DocKey.parse("chat/lobby");
+
+  private final FakeUpstream upstream = new FakeUpstream();
+  private final FakeReads reads = new FakeReads();
+  private final FakeCommands commands = new FakeCommands();
+  private Hub hub = hub(GatewayLimits.defaults());
+
+  private Hub hub(GatewayLimits limits) {
+    return new Hub(
+        listener -> {
+          upstream.listener = listener;
+          return upstream;
+        },
+        reads,
+        commands,
+        SpacePolicies.defaults(),
+        limits,
+        new GatewayMetrics(new SimpleMeterRegistry()));
+  }
+
+  @AfterEach
+  void close() {
+    hub.close();
+  }
+
+  private void settle() {
+    for (int i = 0; i < 4; i++) {
+      hub.barrier().join();
+    }
+  }
+
+  private void answerSnapshot(long seq, String data) {
+    settle();
+    assertThat(reads.snapshots).as("snapshot requests").isNotEmpty();
+    reads.snapshots.poll().complete(new ReadApiClient.Snapshot(seq, (ObjectNode) Json.parse(data)));
+    settle();
+  }
+
+  private RecordingClient liveClient(long seq) {
+    RecordingClient client = new RecordingClient(Viewer.of("alice"));
+    hub.subscribe(client, DOC, null);
+    answerSnapshot(seq, "{\"n\":" + seq + "}");
+    return client;
+  }
+
+  private void emit(long... seqs) {
+    for (long seq : seqs) {
+      upstream.emit(DOC.toString(), Fakes.delta(seq, "{\"n\":" + seq + "}"));
+    }
+    settle();
+  }
+
+  @Test
+  void shouldDropBufferedDeltasTheSnapshotCoversAndDeliverTheRestInOrder() {
+    RecordingClient client = new RecordingClient(Viewer.of("alice"));
+    hub.subscribe(client, DOC, null);
+    settle();
+    emit(5, 6, 7);
+    assertThat(client.frames).isEmpty();
+
+    answerSnapshot(6, "{\"n\":6}");
+
+    assertThat(client.frames.get(0).get("type").asText()).isEqualTo("snapshot");
+    assertThat(client.frames.get(0).get("seq").asLong()).isEqualTo(6);
+    assertThat(client.frames.get(0).get("reset").asBoolean()).isFalse();
+    assertThat(client.deltaSeqs()).containsExactly(7L);
+  }
+
+  @Test
+  void shouldFetchMissingDeltasWhenAGapAppears() {
+    RecordingClient client = liveClient(6);
+
+    emit(9);
+    FakeReads.DeltasRequest request = reads.deltaRequests.poll();
+    assertThat(request.after()).isEqualTo(6);
+    request.answer().complete(Optional.of(List.of(Fakes.delta(7, "{}"), Fakes.delta(8, "{}"))));
+    settle();
+
+    assertThat(client.deltaSeqs()).containsExactly(7L, 8L, 9L);
+  }
+
+  @Test
+  void shouldReplaceStateWithAResetSnapshotWhenAGapCannotBeFilled() {
+    RecordingClient client = liveClient(6);
+
+    emit(9);
+    reads.deltaRequests.poll().answer().complete(Optional.empty());
+    answerSnapshot(9, "{\"n\":9}");
+
+    JsonNode last = client.frames.get(client.frames.size() - 1);
+    assertThat(last.get("type").asText()).isEqualTo("snapshot");
+    assertThat(last.get("seq").asLong()).isEqualTo(9);
+    assertThat(last.get("reset").asBoolean()).isTrue();
+    assertThat(client.deltaSeqs()).isEmpty();
+  }
+
+  @Test
+  void shouldResumeFromHistoryWithExactlyTheMissedDeltas() {
+    liveClient(6);
+    emit(7, 8, 9, 10);
+
+    RecordingClient resumed = new RecordingClient(Viewer.of("bob"));
+    hub.subscribe(resumed, DOC, 8L);
+    settle();
+    emit(11);
+
+    assertThat(resumed.ofType("snapshot")).isEmpty();
+    assertThat(resumed.deltaSeqs()).containsExactly(9L, 10L, 11L);
+  }
+
+  @Test
+  void shouldResumeFromTheReadApiWhenHistoryIsTooShort() {
+    hub.close();
+    hub = hub(withHistory(2));
+    liveClient(6);
+    emit(7, 8, 9, 10);
+
+    RecordingClient resumed = new RecordingClient(Viewer.of("bob"));
+    hub.subscribe(resumed, DOC, 3L);
+    settle();
+    emit(11); // arrives while the missed deltas are fetched
+    FakeReads.DeltasRequest request = reads.deltaRequests.poll();
+    assertThat(request.after()).isEqualTo(3);
+    request
+        .answer()
+        .complete(
+            Optional.of(
+                LongStream.rangeClosed(4, 10).mapToObj(s -> Fakes.delta(s, "{}")).toList()));
+    settle();
+
+    assertThat(resumed.deltaSeqs()).containsExactly(4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
+  }
+
+  @Test
+  void shouldSendAResetSnapshotWhenMissedDeltasAreGone() {
+    hub.close();
+    hub = hub(withHistory(0));
+    liveClient(6);
+    emit(7);
+
+    RecordingClient resumed = new RecordingClient(Viewer.of("bob"));
+    hub.subscribe(resumed, DOC, 2L);
+    settle();
+    reads.deltaRequests.poll().answer().complete(Optional.empty());
+    settle();
+
+    assertThat(resumed.frames).hasSize(1);
+    assertThat(resumed.frames.get(0).get("seq").asLong()).isEqualTo(7);
+    assertThat(resumed.frames.get(0).get("reset").asBoolean()).isTrue();
+  }
+
+  @Test
+  void shouldShareOneUpstreamWatchAndOneSnapshotPerDocument() {
+    RecordingClient a = new RecordingClient(Viewer.of("alice"));
+    RecordingClient b = new RecordingClient(Viewer.of("bob"));
+    hub.subscribe(a, DOC, null);
+    hub.subscribe(b, DOC, null);
+    answerSnapshot(1, "{}");
+    assertThat(reads.snapshots).isEmpty();
+    assertThat(upstream.assigned).hasSize(1);
+
+    hub.unsubscribe(a, DOC);
+    settle();
+    assertThat(upstream.assigned).hasSize(1);
+    hub.disconnect(b);
+    settle();
+    assertThat(upstream.assigned).isEmpty();
+  }
+
+  @Test
+  void shouldAckOnlyWhenTheDeltaCarryingTheIdIsRead() {
+    RecordingClient client = new RecordingClient(Viewer.of("alice"));
+    hub.send(client, DOC, "c1-1", Json.parse("{\"say\":\"hi\"}"));
+    settle();
+    assertThat(commands.sent).hasSize(1);
+    assertThat(commands.sent.get(0).actor()).isEqualTo("alice");
+    assertThat(commands.sent.get(0).id()).isEqualTo("c1-1");
+    assertThat(commands.keys).containsExactly("chat/lobby");
+    assertThat(client.frames).isEmpty();
+
+    upstream.emit(DOC.toString(), Fakes.delta(4, "{}", "other", "c1-1"));
+    settle();
+
+    assertThat(client.frames).hasSize(1);
+    assertThat(client.frames.get(0))
+        .isEqualTo(
+            Json.parse("{\"type\":\"ack\",\"id\":\"c1-1\",\"doc\":\"chat/lobby\",\"seq\":4}"));
+    assertThat(upstream.assigned).isEmpty();
+  }
+
+  @Test
+  void shouldProduceSendsInTheOrderTheyArrivedWhileTheDocumentIsBeingWatched() {
+    upstream.adding = new CompletableFuture<>();
+    RecordingClient client = new RecordingClient(Viewer.of("alice"));
+    for (int i = 1; i <= 4; i++) {
+      hub.send(client, DOC, "m" + i, Json.parse("{\"say\":\"" + i + "\"}"));
+    }
+    settle();
+    assertThat(commands.sent).isEmpty();
+
+    upstream.adding.complete(null);
+    settle();
+
+    assertThat(commands.sent).extracting(Command::id).containsExactly("m1", "m2", "m3", "m4");
+  }
+
+  @Test
+  void shouldAckADuplicateWithTheSeqItWasAppliedAt() {
+    RecordingClient client = new RecordingClient(Viewer.of("alice"));
+    hub.send(client, DOC, "c1-1", Json.parse("{}"));
+    settle();
+    upstream.emit(
+        new Upstream.RejectionEvent(
+            DOC.toString(), new Rejection("c1-1", ErrorCode.DUPLICATE.code(), "dup", 0, 3L)));
+    settle();
+
+    assertThat(client.frames.get(0).get("type").asText()).isEqualTo("ack");
+    assertThat(client.frames.get(0).get("seq").asLong()).isEqualTo(3);
+  }
+
+  @Test
+  void shouldRejectWithTheRegistrysRetryFlag() {
+    RecordingClient client = new RecordingClient(Viewer.of("alice"));
+    hub.send(client, DOC, "c1-2", Json.parse("{}"));
+    settle();
+    upstream.emit(
+        new Upstream.RejectionEvent(
+            DOC.toString(),
+            new Rejection("c1-2", ErrorCode.CHAT_TEXT_INVALID.code(), "too long", 0, null)));
+    settle();
+
+    assertThat(client.frames.get(0))
+        .isEqualTo(
+            Json.parse(
+                "{\"type\":\"reject\",\"id\":\"c1-2\",\"doc\":\"chat/lobby\",\"code\":4220,"
+                    + "\"error\":\"too long\",\"retry\":false}"));
+  }
+
+  @Test
+  void shouldRejectASendWithoutOutcomeAfterTheAckTimeout() throws Exception {
+    hub.close();
+    GatewayLimits d = GatewayLimits.defaults();
+    hub =
+        hub(
+            new GatewayLimits(
+                d.maxFrameBytes(),
+                d.maxBacklogBytes(),
+                d.maxOverflows(),
+                d.overflowWindowMillis(),
+                d.maxSubscriptions(),
+                d.sendsPerSecond(),
+                d.maxPendingSends(),
+                100,
+                d.historyDeltas(),
+                d.snapshotTimeoutMillis()));
+    RecordingClient client = new RecordingClient(Viewer.of("alice"));
+    hub.send(client, DOC, "c1-3", Json.parse("{}"));
+    Thread.sleep(300);
+    settle();
+
+    assertThat(client.frames).hasSize(1);
+    assertThat(client.frames.get(0).get("code").asInt()).isEqualTo(ErrorCode.ACK_TIMEOUT.code());
+    assertThat(client.frames.get(0).get("retry").asBoolean()).isTrue();
+  }
+
+  private static GatewayLimits withHistory(int deltas) {
+    GatewayLimits d = GatewayLimits.defaults();
+    return new GatewayLimits(
+        d.maxFrameBytes(),
+        d.maxBacklogBytes(),
+        d.maxOverflows(),
+        d.overflowWindowMillis(),
+        d.maxSubscriptions(),
+        d.sendsPerSecond(),
+        d.maxPendingSends(),
+        d.ackTimeoutMillis(),
+        deltas,
+        d.snapshotTimeoutMillis());
+  }
+}

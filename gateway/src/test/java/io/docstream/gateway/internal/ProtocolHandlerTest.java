@@ -1,0 +1,176 @@
+package io.docstream.gateway.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.docstream.gateway.GatewayLimits;
+import io.docstream.gateway.SpacePolicies;
+import io.docstream.gateway.Viewer;
+import io.docstream.gateway.internal.Fakes.FakeCommands;
+import io.docstream.gateway.internal.Fakes.FakeReads;
+import io.docstream.gateway.internal.Fakes.FakeUpstream;
+import io.docstream.serdes.ErrorCode;
+import io.docstream.serdes.Json;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ProtocolHandlerTest {
+  private final FakeCommands commands = new FakeCommands();
+  private final GatewayMetrics metrics = new GatewayMetrics(new SimpleMeterRegistry());
+  private final GatewayLimits limits =
+      GatewayLimits.defaults().withMaxSubscriptions(2).withSendsPerSecond(2);
+  private final Hub hub =
+      new Hub(
+          listener -> {
+            FakeUpstream upstream = new FakeUpstream();
+            upstream.listener = listener;
+            return upstream;
+          },
+          new FakeReads(),
+          commands,
+          SpacePolicies.fromProperties(Map.of("gateway.space.chat.send", "nobody")),
+          limits,
+          metrics);
+
+  @AfterEach
+  void close() {
+    hub.close();
+  }
+
+  private EmbeddedChannel open(Viewer viewer, String authFailure) {
+    Outbox outbox = new Outbox(limits, metrics);
+    EmbeddedChannel channel =
+        new EmbeddedChannel(
+            outbox,
+            new ProtocolHandler(
+                hub,
+                SpacePolicies.fromProperties(Map.of("gateway.space.chat.send", "nobody")),
+                limits,
+                metrics,
+                outbox));
+    channel.attr(UpgradeAuthenticator.VIEWER).set(viewer);
+    channel.attr(UpgradeAuthenticator.AUTH_FAILURE).set(authFailure);
+    channel
+        .pipeline()
+        .fireUserEventTriggered(
+            new WebSocketServerProtocolHandler.HandshakeComplete(
+                "/ws", new DefaultHttpHeaders(), null));
+    return channel;
+  }
+
+  private static JsonNode nextText(EmbeddedChannel channel) {
+    Object out = channel.readOutbound();
+    assertThat(out).isInstanceOf(TextWebSocketFrame.class);
+    TextWebSocketFrame frame = (TextWebSocketFrame) out;
+    try {
+      return Json.parse(frame.text());
+    } finally {
+      frame.release();
+    }
+  }
+
+  private static int closeCode(EmbeddedChannel channel) {
+    Object out = channel.readOutbound();
+    assertThat(out).isInstanceOf(CloseWebSocketFrame.class);
+    CloseWebSocketFrame close = (CloseWebSocketFrame) out;
+    try {
+      return close.statusCode();
+    } finally {
+      close.release();
+    }
+  }
+
+  @Test
+  void shouldAnswerPingWithPong() {
+    EmbeddedChannel channel = open(Viewer.of("alice"), null);
+    channel.writeInbound(new TextWebSocketFrame("{\"op\":\"ping\"}"));
+    assertThat(nextText(channel)).isEqualTo(Json.parse("{\"type\":\"pong\"}"));
+    assertThat(metrics.connections()).isEqualTo(1);
+    channel.close();
+    assertThat(metrics.connections()).isZero();
+  }
+
+  @Test
+  void shouldCloseWith4001WhenTheTokenFailed() {
+    EmbeddedChannel channel = open(null, "invalid token: expired");
+    assertThat(closeCode(channel)).isEqualTo(4001);
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void shouldSendAnErrorAndCloseWith1008OnAProtocolViolation() {
+    EmbeddedChannel channel = open(Viewer.of("alice"), null);
+    channel.writeInbound(new TextWebSocketFrame("{\"op\":\"fly\"}"));
+    JsonNode error = nextText(channel);
+    assertThat(error.get("type").asText()).isEqualTo("error");
+    assertThat(error.get("code").asInt()).isEqualTo(ErrorCode.PROTOCOL_VIOLATION.code());
+    assertThat(closeCode(channel)).isEqualTo(1008);
+  }
+
+  @Test
+  void shouldRefuseBinaryFramesWith1008() {
+    EmbeddedChannel channel = open(Viewer.of("alice"), null);
+    channel.writeInbound(new BinaryWebSocketFrame());
+    nextText(channel);
+    assertThat(closeCode(channel)).isEqualTo(1008);
+  }
+
+  @Test
+  void shouldAnswerABadDocumentKeyWithoutClosing() {
+    EmbeddedChannel channel = open(Viewer.of("alice"), null);
+    channel.writeInbound(new TextWebSocketFrame("{\"op\":\"sub\",\"doc\":\"nospace\"}"));
+    assertThat(nextText(channel).get("code").asInt()).isEqualTo(ErrorCode.DOC_KEY_INVALID.code());
+    assertThat(channel.isOpen()).isTrue();
+  }
+
+  @Test
+  void shouldForbidReadingWithoutTokenAndSendingWhereTheSpaceSaysNobody() {
+    EmbeddedChannel anonymous = open(Viewer.ANONYMOUS, null);
+    anonymous.writeInbound(new TextWebSocketFrame("{\"op\":\"sub\",\"doc\":\"todo/a\"}"));
+    JsonNode error = nextText(anonymous);
+    assertThat(error.get("code").asInt()).isEqualTo(4003);
+    assertThat(error.get("doc").asText()).isEqualTo("todo/a");
+
+    EmbeddedChannel alice = open(Viewer.of("alice"), null);
+    alice.writeInbound(
+        new TextWebSocketFrame(
+            "{\"op\":\"send\",\"doc\":\"chat/a\",\"id\":\"m1\",\"body\":{\"text\":\"hi\"}}"));
+    JsonNode reject = nextText(alice);
+    assertThat(reject.get("type").asText()).isEqualTo("reject");
+    assertThat(reject.get("id").asText()).isEqualTo("m1");
+    assertThat(reject.get("code").asInt()).isEqualTo(4003);
+  }
+
+  @Test
+  void shouldLimitSubscriptionsPerConnection() {
+    EmbeddedChannel channel = open(Viewer.of("alice"), null);
+    for (String doc : new String[] {"todo/a", "todo/b", "todo/a", "todo/c"}) {
+      channel.writeInbound(new TextWebSocketFrame("{\"op\":\"sub\",\"doc\":\"" + doc + "\"}"));
+    }
+    JsonNode error = nextText(channel);
+    assertThat(error.get("code").asInt()).isEqualTo(ErrorCode.TOO_MANY_SUBSCRIPTIONS.code());
+    assertThat(error.get("doc").asText()).isEqualTo("todo/c");
+  }
+
+  @Test
+  void shouldRejectSendsBeyondTheRateWithARetryableCode() {
+    EmbeddedChannel channel = open(Viewer.of("alice"), null);
+    for (int i = 0; i < 3; i++) {
+      channel.writeInbound(
+          new TextWebSocketFrame(
+              "{\"op\":\"send\",\"doc\":\"todo/a\",\"id\":\"m" + i + "\",\"body\":{}}"));
+    }
+    JsonNode reject = nextText(channel);
+    assertThat(reject.get("id").asText()).isEqualTo("m2");
+    assertThat(reject.get("code").asInt()).isEqualTo(ErrorCode.SEND_RATE_EXCEEDED.code());
+    assertThat(reject.get("retry").asBoolean()).isTrue();
+  }
+}

@@ -1,0 +1,123 @@
+package io.docstream.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.docstream.document.Nodes;
+import io.docstream.serdes.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+
+class DocumentStateTest {
+  private final KeyValueStore<Bytes, byte[]> docs = Stores.inMemory("docs");
+  private final KeyValueStore<Bytes, byte[]> meta = Stores.inMemory("meta");
+  private final KeyValueStore<Bytes, byte[]> history = Stores.inMemory("history");
+  private final DocumentState state =
+      new DocumentState(
+          docs,
+          meta,
+          history,
+          Stores.inMemory("dedupe"),
+          Stores.inMemory("timers"),
+          new StateLimits(3, 2, 1 << 20, 1 << 20));
+
+  private void commit(String doc, String patchJson, String id) {
+    ObjectNode patch = (ObjectNode) Json.parse(patchJson);
+    DocumentCache.Entry entry = state.open(doc);
+    io.docstream.document.MergePatch.apply(entry.root(), patch);
+    long seq = entry.meta().seq() + 1;
+    state.commit(
+        doc,
+        state.plan(doc, patch),
+        seq,
+        ("{\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8),
+        id == null ? List.of() : List.of(id));
+  }
+
+  @Test
+  void shouldRebuildTheDocumentFromItsEntries() {
+    commit("json/a", "{\"a\":{\"b\":1,\"c\":[1,{\"d\":2}]},\"e\":\"x\",\"empty\":{}}", null);
+    commit("json/a", "{\"a\":{\"b\":null},\"e\":{\"f\":true}}", null);
+    commit("json/b", "{\"other\":1}", null);
+
+    assertThat(DocumentEntries.load(docs, "json/a"))
+        .isEqualTo(Json.parse("{\"a\":{\"c\":[1,{\"d\":2}]},\"e\":{\"f\":true},\"empty\":{}}"));
+    assertThat(DocumentEntries.load(docs, "json/b")).isEqualTo(Json.parse("{\"other\":1}"));
+  }
+
+  @Test
+  void shouldAccountStoredBytesExactly() {
+    commit("json/a", "{\"a\":{\"b\":\"xyz\",\"c\":{\"d\":1}},\"e\":2}", null);
+    commit("json/a", "{\"a\":7,\"e\":null}", null);
+    long counted = 0;
+    try (var it = docs.all()) {
+      while (it.hasNext()) {
+        var entry = it.next();
+        counted += entry.key.get().length + entry.value.length;
+      }
+    }
+    assertThat(state.open("json/a").meta().storedBytes()).isEqualTo(counted);
+    assertThat(state.open("json/a").meta().seq()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldKeepSegmentsWithSeparatorBytesApart() {
+    commit("json/a", "{\"a\\u0000b\":1,\"a\":{\"b\":2},\"a\\u0001\":3}", null);
+    assertThat(DocumentEntries.load(docs, "json/a"))
+        .isEqualTo(Json.parse("{\"a\\u0000b\":1,\"a\":{\"b\":2},\"a\\u0001\":3}"));
+  }
+
+  @Test
+  void shouldServeHistoryOnlyWhileItReachesBack() {
+    for (int i = 0; i < 5; i++) {
+      commit("json/a", "{\"n\":" + i + "}", null);
+    }
+    DocumentReader reader = new DocumentReader(docs, meta, history);
+    assertThat(reader.deltasAfter("json/a", 2)).hasValueSatisfying(l -> assertThat(l).hasSize(3));
+    assertThat(reader.deltasAfter("json/a", 5)).hasValueSatisfying(l -> assertThat(l).isEmpty());
+    assertThat(reader.deltasAfter("json/a", 1)).isEmpty();
+  }
+
+  @Test
+  void shouldRememberIdsForTheDedupeWindowOnly() {
+    commit("json/a", "{\"n\":1}", "m1");
+    commit("json/a", "{\"n\":2}", "m2");
+    assertThat(state.dedupe().appliedAt("json/a", "m1")).hasValue(1);
+    assertThat(state.dedupe().appliedAt("json/b", "m1")).isEmpty();
+    commit("json/a", "{\"n\":3}", "m3");
+    assertThat(state.dedupe().appliedAt("json/a", "m1")).isEmpty();
+    assertThat(state.dedupe().appliedAt("json/a", "m2")).hasValue(2);
+  }
+
+  @Test
+  void shouldReturnDueTimersEarliestFirstAndReplaceByName() {
+    Timers timers = state.timers();
+    timers.schedule("cards/t", "turn", 300, "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+    timers.schedule("cards/u", "turn", 100, "{\"b\":2}".getBytes(StandardCharsets.UTF_8));
+    timers.schedule("cards/t", "turn", 200, "{\"c\":3}".getBytes(StandardCharsets.UTF_8));
+    timers.schedule("cards/t", "late", 900, "{}".getBytes(StandardCharsets.UTF_8));
+
+    List<Timers.Due> due = timers.due(250, 10);
+    assertThat(due).extracting(Timers.Due::doc).containsExactly("cards/u", "cards/t");
+    assertThat(due).extracting(Timers.Due::fireAtMillis).containsExactly(100L, 200L);
+    assertThat(new String(due.get(1).message(), StandardCharsets.UTF_8)).isEqualTo("{\"c\":3}");
+
+    timers.cancel("cards/t", "turn");
+    assertThat(timers.due(1000, 10)).extracting(Timers.Due::name).containsExactly("turn", "late");
+  }
+
+  @Test
+  void shouldEvictLeastRecentlyUsedDocumentsBeyondTheBound() {
+    DocumentCache cache = new DocumentCache(100);
+    cache.put("a", new DocumentCache.Entry(Nodes.object(), new Meta(1, 60, false)));
+    cache.put("b", new DocumentCache.Entry(Nodes.object(), new Meta(1, 30, false)));
+    cache.get("a");
+    cache.put("c", new DocumentCache.Entry(Nodes.object(), new Meta(1, 30, false)));
+    assertThat(cache.get("b")).isNull();
+    assertThat(cache.get("a")).isNotNull();
+    assertThat(cache.storedBytes()).isEqualTo(90);
+  }
+}

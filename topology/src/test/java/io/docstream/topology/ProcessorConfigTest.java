@@ -1,0 +1,61 @@
+package io.docstream.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.docstream.serdes.DocstreamException;
+import io.docstream.serdes.ErrorCode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcessorConfigTest {
+  @TempDir Path dir;
+
+  @Test
+  void shouldLetEnvironmentOverrideTheFile() throws Exception {
+    Path file = dir.resolve("p.properties");
+    Files.writeString(
+        file, "bootstrap.servers=file:9092\nhistory.deltas=5\nkafka.security.protocol=SSL\n");
+    ProcessorConfig config =
+        ProcessorConfig.from(
+            ConfigReader.load(
+                file,
+                Map.of(
+                    "DOCSTREAM_BOOTSTRAP_SERVERS", "env:9092", "DOCSTREAM_HISTORY_DELTAS", "7")));
+    assertThat(config.bootstrapServers()).isEqualTo("env:9092");
+    assertThat(config.limits().historyDeltas()).isEqualTo(7);
+    assertThat(config.kafka()).containsEntry("security.protocol", "SSL");
+  }
+
+  @Test
+  void shouldStopOnABadValueNamingTheKey() {
+    assertThatThrownBy(
+            () ->
+                ProcessorConfig.from(
+                    new ConfigReader(
+                        Map.of("bootstrap.servers", "x:1", "max.message.bytes", "lots"))))
+        .isInstanceOfSatisfying(
+            DocstreamException.class,
+            e -> {
+              assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFIG_INVALID);
+              assertThat(e.getMessage()).startsWith("max.message.bytes").contains("lots");
+            });
+  }
+
+  @Test
+  void shouldRequireBootstrapServers() {
+    assertThatThrownBy(() -> ProcessorConfig.from(new ConfigReader(Map.of())))
+        .hasMessageContaining("bootstrap.servers");
+  }
+
+  @Test
+  void shouldReportAnUnreadableFileWithItsCode() {
+    assertThatThrownBy(() -> ConfigReader.load(dir.resolve("missing.properties"), Map.of()))
+        .isInstanceOfSatisfying(
+            DocstreamException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFIG_UNREADABLE));
+  }
+}
