@@ -2,8 +2,7 @@ package io.docstream.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.docstream.broker.BrokerOptions;
-import io.docstream.broker.KafkaBroker;
+import io.docstream.broker.SharedBroker;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,7 +35,7 @@ class ScenariosIntegrationTest {
 
   @TempDir static Path dir;
 
-  private static KafkaBroker broker;
+  private static String bootstrapServers;
   private static final List<BrokerTarget> targets = new ArrayList<>();
   private static final Map<String, CompletableFuture<Void>> runs = new LinkedHashMap<>();
   private static ExecutorService threads;
@@ -47,7 +46,7 @@ class ScenariosIntegrationTest {
     scenarios = ScenarioDirectory.selected();
     assertThat(Isolation.violations(scenarios)).isEmpty();
     long started = System.nanoTime();
-    broker = KafkaBroker.start(BrokerOptions.inDirectory(dir.resolve("broker")));
+    bootstrapServers = SharedBroker.bootstrapServers();
     LOG.info("broker up in {} ms", millisSince(started));
     threads =
         Executors.newCachedThreadPool(
@@ -116,7 +115,7 @@ class ScenariosIntegrationTest {
     long started = System.nanoTime();
     try {
       BrokerTarget target =
-          BrokerTarget.start(broker.bootstrapServers(), config, prefix, dir.resolve(prefix));
+          BrokerTarget.start(bootstrapServers, config, prefix, dir.resolve(prefix));
       synchronized (targets) {
         targets.add(target);
       }
@@ -153,9 +152,6 @@ class ScenariosIntegrationTest {
     }
     if (threads != null) {
       threads.shutdownNow();
-    }
-    if (broker != null) {
-      broker.stop();
     }
   }
 }

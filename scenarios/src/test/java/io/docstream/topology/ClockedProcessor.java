@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
@@ -77,9 +79,12 @@ public final class ClockedProcessor implements AutoCloseable {
     return readApi.port();
   }
 
+  /** Stops and leaves the group, as {@link ProcessorApp#close} does. */
   @Override
   public void close() {
-    streams.close(CLOSE_TIMEOUT);
+    streams.close(
+        CloseOptions.groupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(CLOSE_TIMEOUT));
     readApi.close();
   }
 }
