@@ -98,6 +98,15 @@ class ScenarioFilesTest {
   }
 
   @Test
+  void shouldRefuseTimeToPassInGiven() {
+    assertThatThrownBy(
+            () ->
+                ScenarioFiles.parse(
+                    "late", MINIMAL.replace("when:", "given:\n  - advance_ms: 10\nwhen:")))
+        .hasMessageContaining("given[0]: advance_ms belongs to when");
+  }
+
+  @Test
   void shouldRefuseRejectedInWhenAndTimerIds() {
     assertThatThrownBy(
             () ->
