@@ -5,8 +5,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.docstream.serdes.Json;
-import io.docstream.topology.ClockedProcessor;
 import io.docstream.topology.ConfigReader;
+import io.docstream.topology.ProcessorApp;
 import io.docstream.topology.ProcessorConfig;
 import io.docstream.topology.TopicSetup;
 import java.io.IOException;
@@ -37,7 +37,6 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
-import org.apache.kafka.streams.KafkaStreams;
 import org.awaitility.Awaitility;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +70,7 @@ final class BrokerTarget implements ScenarioTarget, AutoCloseable {
 
   private final ProcessorConfig config;
   private final ScenarioClock clock;
-  private final ClockedProcessor processor;
+  private final ProcessorApp processor;
   private final KafkaProducer<byte[], byte[]> producer;
   private final OutputCollector outputs;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -79,7 +78,7 @@ final class BrokerTarget implements ScenarioTarget, AutoCloseable {
   private BrokerTarget(
       ProcessorConfig config,
       ScenarioClock clock,
-      ClockedProcessor processor,
+      ProcessorApp processor,
       KafkaProducer<byte[], byte[]> producer,
       OutputCollector outputs) {
     this.config = config;
@@ -111,9 +110,9 @@ final class BrokerTarget implements ScenarioTarget, AutoCloseable {
     TopicSetup.ensure(admin, config.topics(), config.partitions(), config.replicationFactor());
     keepForever(admin, config);
     ScenarioClock clock = new ScenarioClock(Scenario.CLOCK_START_MILLIS - CLOCK_LEAD_MILLIS);
-    ClockedProcessor processor = ClockedProcessor.start(config, clock);
+    ProcessorApp processor = ProcessorApp.start(config, clock);
     try {
-      awaitRunning(processor);
+      processor.awaitRunning(START_TIMEOUT);
       KafkaProducer<byte[], byte[]> producer =
           new KafkaProducer<>(
               Map.of(
@@ -203,20 +202,6 @@ final class BrokerTarget implements ScenarioTarget, AutoCloseable {
       client.incrementalAlterConfigs(changes).all().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
       throw new IllegalStateException("cannot set retention.ms=-1 on " + changes.keySet(), e);
-    }
-  }
-
-  private static void awaitRunning(ClockedProcessor processor) throws InterruptedException {
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (processor.streams().state() != KafkaStreams.State.RUNNING) {
-      if (!processor.streams().state().isRunningOrRebalancing()
-          && processor.streams().state() != KafkaStreams.State.CREATED) {
-        throw new IllegalStateException("processor is " + processor.streams().state());
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("processor not running after " + START_TIMEOUT);
-      }
-      Thread.sleep(50);
     }
   }
 

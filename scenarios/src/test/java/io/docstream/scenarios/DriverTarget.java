@@ -5,9 +5,9 @@ import io.docstream.serdes.Json;
 import io.docstream.spaces.SpaceRegistry;
 import io.docstream.state.DocumentReader;
 import io.docstream.state.StoreNames;
-import io.docstream.topology.ClockedProcessor;
 import io.docstream.topology.ConfigReader;
 import io.docstream.topology.DocTopology;
+import io.docstream.topology.ProcessorApp;
 import io.docstream.topology.ProcessorConfig;
 import io.docstream.topology.ProcessorMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -29,6 +29,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 
@@ -79,7 +80,7 @@ final class DriverTarget implements ScenarioTarget {
                   config,
                   1,
                   new ProcessorMetrics(new SimpleMeterRegistry())),
-              ClockedProcessor.streamsProps(config),
+              ProcessorApp.streamsProps(config, new HostInfo(config.advertisedHost(), 1)),
               Instant.ofEpochMilli(Scenario.CLOCK_START_MILLIS));
       ByteArraySerializer ser = new ByteArraySerializer();
       ByteArrayDeserializer de = new ByteArrayDeserializer();

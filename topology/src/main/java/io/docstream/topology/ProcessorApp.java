@@ -13,6 +13,7 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
@@ -39,6 +40,14 @@ public final class ProcessorApp implements AutoCloseable {
 
   /** Starts the processor; the commands topic must exist. */
   public static ProcessorApp start(ProcessorConfig config) throws IOException {
+    return start(config, Time.SYSTEM);
+  }
+
+  /**
+   * Starts the processor on {@code clock}, which drives its wall-clock punctuations (due timers);
+   * scenario runs set it, production uses the system clock.
+   */
+  public static ProcessorApp start(ProcessorConfig config, Time clock) throws IOException {
     SpaceRegistry spaces = SpaceRegistry.fromProperties(config.spaces());
     Properties admin = TopicSetup.adminProps(config.bootstrapServers(), config.kafka());
     int commandPartitions = TopicSetup.partitions(admin, config.topics().commands());
@@ -58,7 +67,8 @@ public final class ProcessorApp implements AutoCloseable {
     KafkaStreams streams =
         new KafkaStreams(
             DocTopology.build(config.topics(), spaces, config, commandPartitions, metrics),
-            streamsProps(config, self));
+            streamsProps(config, self),
+            clock);
     running.set(streams);
     locator.set(new StreamsLocator(streams, self));
     streams.setUncaughtExceptionHandler(
@@ -77,7 +87,8 @@ public final class ProcessorApp implements AutoCloseable {
     return new ProcessorApp(streams, readApi, streamsMetrics);
   }
 
-  static Properties streamsProps(ProcessorConfig config, HostInfo self) {
+  /** The Kafka Streams settings of a processor announcing {@code self} as its read API. */
+  public static Properties streamsProps(ProcessorConfig config, HostInfo self) {
     Properties props = new Properties();
     props.putAll(config.kafka());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
