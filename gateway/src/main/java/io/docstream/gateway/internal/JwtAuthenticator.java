@@ -31,6 +31,11 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code aud} are checked when configured.
  */
 public final class JwtAuthenticator {
+  /**
+   * Actors the processor itself uses (timers are {@code docstream:timer}); no viewer may be one.
+   */
+  static final String RESERVED_ACTOR_PREFIX = "docstream:";
+
   private static final int MAX_SUBJECT_CHARS = 200;
 
   private final ConfigurableJWTProcessor<SecurityContext> processor;
@@ -97,6 +102,11 @@ public final class JwtAuthenticator {
       String subject = claims.getSubject();
       if (subject == null || subject.isEmpty() || subject.length() > MAX_SUBJECT_CHARS) {
         throw new DocstreamException(ErrorCode.UNAUTHENTICATED, "token has no usable subject");
+      }
+      if (subject.startsWith(RESERVED_ACTOR_PREFIX)) {
+        throw new DocstreamException(
+            ErrorCode.UNAUTHENTICATED,
+            "subjects starting with " + RESERVED_ACTOR_PREFIX + " are reserved");
       }
       return Viewer.of(subject);
     } catch (ParseException | BadJOSEException | JOSEException e) {

@@ -32,6 +32,11 @@ class JwtAuthenticatorTest {
   }
 
   @Test
+  void shouldRefuseSubjectsThatWouldImpersonateTheProcessorsTimers() {
+    assertUnauthenticated(hs256, Tokens.valid("docstream:timer"));
+  }
+
+  @Test
   void shouldBeAnonymousWithoutAToken() {
     assertThat(hs256.authenticate(null)).isEqualTo(Viewer.ANONYMOUS);
   }
