@@ -139,49 +139,4 @@ public record GatewayConfig(
         kafka,
         devTokens);
   }
-
-  public GatewayConfig withLimits(GatewayLimits newLimits) {
-    return new GatewayConfig(
-        bootstrapServers,
-        topics,
-        host,
-        port,
-        ioThreads,
-        processorUrls,
-        newLimits,
-        auth,
-        policies,
-        kafka,
-        devTokens);
-  }
-
-  public GatewayConfig withAuth(AuthSettings newAuth) {
-    return new GatewayConfig(
-        bootstrapServers,
-        topics,
-        host,
-        port,
-        ioThreads,
-        processorUrls,
-        limits,
-        newAuth,
-        policies,
-        kafka,
-        devTokens);
-  }
-
-  public GatewayConfig withPolicies(SpacePolicies newPolicies) {
-    return new GatewayConfig(
-        bootstrapServers,
-        topics,
-        host,
-        port,
-        ioThreads,
-        processorUrls,
-        limits,
-        auth,
-        newPolicies,
-        kafka,
-        devTokens);
-  }
 }

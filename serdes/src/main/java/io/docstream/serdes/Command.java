@@ -18,15 +18,7 @@ public record Command(String id, JsonNode body, String actor, Long ts, String do
     return new Command(id, body, null, null, null);
   }
 
-  public Command withTs(long millis) {
-    return new Command(id, body, actor, millis, doc);
-  }
-
   public Command withDoc(String key) {
     return new Command(id, body, actor, ts, key);
-  }
-
-  public Command withActor(String name) {
-    return new Command(id, body, name, ts, doc);
   }
 }

@@ -62,26 +62,4 @@ public record ProcessorConfig(
         c.withPrefix("kafka."),
         spaces);
   }
-
-  /** Returns a copy whose HTTP port is {@code port} (used when port 0 picked a free one). */
-  public ProcessorConfig withHttpPort(int port) {
-    return new ProcessorConfig(
-        bootstrapServers,
-        applicationId,
-        topics,
-        partitions,
-        replicationFactor,
-        stateDir,
-        httpHost,
-        port,
-        advertisedHost,
-        maxMessageBytes,
-        maxDeltaBytes,
-        limits,
-        timerIntervalMillis,
-        commitIntervalMillis,
-        streamThreads,
-        kafka,
-        spaces);
-  }
 }
