@@ -81,12 +81,7 @@ public final class CardsSpace implements SpaceLogic {
   @Override
   public void apply(MessageContext ctx, Document doc) {
     JsonNode body = ctx.body();
-    String op = Bodies.op(body);
-    Set<String> fields = FIELDS.get(op);
-    if (fields == null) {
-      throw ctx.reject(ErrorCode.BODY_INVALID, "unknown op; expected one of " + FIELDS.keySet());
-    }
-    Bodies.requireFields(body, fields);
+    String op = Bodies.op(body, FIELDS);
     CardsGame game = new CardsGame(ctx, doc, turnMillis, handSize);
     switch (op) {
       case "join" -> game.join();

@@ -62,12 +62,7 @@ public final class TodoSpace implements SpaceLogic {
   @Override
   public void apply(MessageContext ctx, Document doc) {
     JsonNode body = ctx.body();
-    String op = Bodies.op(body);
-    Set<String> fields = FIELDS.get(op);
-    if (fields == null) {
-      throw ctx.reject(ErrorCode.BODY_INVALID, "unknown op; expected one of " + FIELDS.keySet());
-    }
-    Bodies.requireFields(body, fields);
+    String op = Bodies.op(body, FIELDS);
     switch (op) {
       case "add" -> add(ctx, doc, title(ctx));
       case "toggle" -> {

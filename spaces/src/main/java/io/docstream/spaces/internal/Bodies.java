@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.docstream.serdes.DocstreamException;
 import io.docstream.serdes.ErrorCode;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Strict reading of message bodies: a body is an object with only the fields its operation names,
@@ -14,16 +16,22 @@ public final class Bodies {
   private Bodies() {}
 
   /**
-   * The body's {@code op} field, after checking that the body is an object and {@code op} a string.
+   * The body's {@code op}, after checking that it is one of {@code fieldsByOp}'s keys and that the
+   * body has no field outside that op's set.
    *
    * @throws DocstreamException with {@link ErrorCode#BODY_INVALID}
    */
-  public static String op(JsonNode body) {
+  public static String op(JsonNode body, Map<String, Set<String>> fieldsByOp) {
     requireObject(body);
     JsonNode op = body.get("op");
     if (op == null || !op.isTextual()) {
       throw invalid("the body needs a string field \"op\"");
     }
+    Set<String> fields = fieldsByOp.get(op.textValue());
+    if (fields == null) {
+      throw invalid("unknown op; expected one of " + new TreeSet<>(fieldsByOp.keySet()));
+    }
+    requireFields(body, fields);
     return op.textValue();
   }
 
