@@ -11,20 +11,14 @@ public final class TickSpace implements SpaceLogic {
   @Override
   public void apply(MessageContext ctx, Document doc) {
     if (ctx.fromTimer()) {
-      JsonNodeCount.increment(doc, "/ticks");
+      int ticks = doc.has("/ticks") ? doc.get("/ticks").intValue() : 0;
+      doc.set("/ticks", IntNode.valueOf(ticks + 1));
       doc.set("/lastTickTs", Json.NODES.numberNode(ctx.timestampMillis()));
     } else if (ctx.body().has("arm")) {
       ctx.schedule("tick", ctx.body().get("arm").longValue(), Json.object());
       doc.set("/armed", IntNode.valueOf(ctx.body().get("arm").intValue()));
     } else {
       throw ctx.reject(10_001, "unknown tick message");
-    }
-  }
-
-  private static final class JsonNodeCount {
-    static void increment(Document doc, String pointer) {
-      int now = doc.has(pointer) ? doc.get(pointer).intValue() : 0;
-      doc.set(pointer, IntNode.valueOf(now + 1));
     }
   }
 }
