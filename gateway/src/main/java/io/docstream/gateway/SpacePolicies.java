@@ -20,6 +20,7 @@ import java.util.TreeMap;
  * gateway.space.&lt;name&gt;.send=anyone | authenticated | nobody     (default authenticated)
  * gateway.space.&lt;name&gt;.hidden=/deck,/secrets                    (default none)
  * gateway.space.&lt;name&gt;.owned=/hands/{viewer}                     (default none)
+ * gateway.space.&lt;name&gt;.readers./messages=/members               (any number; default none)
  * </pre>
  *
  * <p>The example space {@code cards} hides {@code /deck} and owns {@code /hands/{viewer}} unless
@@ -28,6 +29,7 @@ import java.util.TreeMap;
 public final class SpacePolicies {
   public static final String PREFIX = "gateway.space.";
   private static final Set<String> OPTIONS = Set.of("read", "send", "hidden", "owned");
+  private static final String READERS = "readers.";
 
   private final Map<String, SpacePolicy> policies;
   private final Map<String, ViewFilter> views = new java.util.concurrent.ConcurrentHashMap<>();
@@ -66,8 +68,14 @@ public final class SpacePolicies {
               String rest = key.substring(PREFIX.length());
               int dot = rest.indexOf('.');
               String option = dot < 0 ? "" : rest.substring(dot + 1);
-              if (dot <= 0 || !OPTIONS.contains(option)) {
-                throw invalid(key, "is not one of " + PREFIX + "<space>.{read,send,hidden,owned}");
+              if (dot <= 0 || !(OPTIONS.contains(option) || option.startsWith(READERS + "/"))) {
+                throw invalid(
+                    key,
+                    "is not one of "
+                        + PREFIX
+                        + "<space>.{read,send,hidden,owned} or "
+                        + PREFIX
+                        + "<space>.readers.<pointer>");
               }
               String space = rest.substring(0, dot);
               try {
@@ -90,11 +98,12 @@ public final class SpacePolicies {
             access(key + "read", options.get("read")),
             access(key + "send", options.get("send")),
             paths(options.get("hidden")),
-            paths(options.get("owned")));
+            paths(options.get("owned")),
+            readers(options));
     try {
       ViewFilter.compile(policy);
     } catch (DocstreamException e) {
-      throw invalid(key + "hidden/owned", e.getMessage());
+      throw invalid(key + "hidden/owned/readers", e.getMessage());
     }
     return policy;
   }
@@ -115,6 +124,17 @@ public final class SpacePolicies {
       return List.of();
     }
     return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+  }
+
+  private static Map<String, String> readers(Map<String, String> options) {
+    Map<String, String> readers = new TreeMap<>();
+    options.forEach(
+        (option, list) -> {
+          if (option.startsWith(READERS)) {
+            readers.put(option.substring(READERS.length()), list);
+          }
+        });
+    return readers;
   }
 
   /** The policy of {@code space}: configured, or {@link SpacePolicy#open}. */

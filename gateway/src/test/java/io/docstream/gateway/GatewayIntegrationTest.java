@@ -77,7 +77,9 @@ class GatewayIntegrationTest {
                         "auth.hs256.secret",
                         Tokens.SECRET,
                         "gateway.space.json.read",
-                        "anyone"))));
+                        "anyone",
+                        "gateway.space.json.readers./private",
+                        "/members"))));
   }
 
   @AfterAll
@@ -151,6 +153,28 @@ class GatewayIntegrationTest {
         assertThat(dup.get("type").asText()).isEqualTo("ack");
         assertThat(dup.get("seq").asLong()).isEqualTo(2);
       }
+    }
+  }
+
+  @Test
+  void shouldSendNullToAViewerDroppedFromAReadersListAndNeverTheFieldAfter() throws Exception {
+    String doc = "json/it-readers";
+    try (WsClient alice = WsClient.connect(gateway.port(), Tokens.valid("alice"));
+        WsClient bob = WsClient.connect(gateway.port(), Tokens.valid("bob"))) {
+      alice.send(send(doc, "r-1", "{\"members\":{\"alice\":1,\"bob\":1},\"private\":\"v1\"}"));
+      assertThat(alice.next(WAIT_SECONDS).get("type").asText()).isEqualTo("ack");
+      bob.send("{\"op\":\"sub\",\"doc\":\"" + doc + "\"}");
+      assertThat(bob.next(WAIT_SECONDS).get("data").get("private").asText()).isEqualTo("v1");
+
+      alice.send(send(doc, "r-2", "{\"members\":{\"bob\":null},\"private\":\"v2\"}"));
+      JsonNode dropped = bob.next(WAIT_SECONDS);
+      alice.send(send(doc, "r-3", "{\"private\":\"v3\",\"public\":1}"));
+      JsonNode after = bob.next(WAIT_SECONDS);
+
+      assertThat(dropped.get("patch"))
+          .isEqualTo(Json.parse("{\"members\":{\"bob\":null},\"private\":null}"));
+      assertThat(after.get("patch")).isEqualTo(Json.parse("{\"public\":1}"));
+      assertThat(bob.drain(300)).isEmpty();
     }
   }
 

@@ -31,6 +31,9 @@ final class Feed {
   ObjectNode data;
   long seq;
 
+  /** Who {@link #data} lists for the space's readers rules. */
+  ViewFilter.Access access;
+
   Feed(String doc, ViewFilter view, int historyLimit) {
     this.doc = doc;
     this.view = view;

@@ -243,6 +243,7 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
     feed.loadedOnce = true;
     feed.data = snapshot.data();
     feed.seq = snapshot.seq();
+    feed.access = feed.view.access(feed.data);
     feed.history.clear();
     feed.live = true;
     for (Sub sub : feed.subs.values()) {
@@ -314,13 +315,18 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
       recover(feed);
       return;
     }
+    boolean changesAccess = feed.view.changesAccess(delta.patch());
+    ViewFilter.Access before = changesAccess ? feed.view.access(feed.data) : feed.access;
     feed.data = (ObjectNode) MergePatch.apply(feed.data, delta.patch());
     feed.seq = delta.seq();
+    if (changesAccess) {
+      feed.access = feed.view.access(feed.data);
+    }
     feed.remember(delta);
     metrics.delivered(delta.ts());
     Map<Viewer, OutFrame> frames = new HashMap<>();
     for (Sub sub : feed.subs.values()) {
-      deliver(feed, sub, delta, frames);
+      deliver(feed, sub, delta, before, frames);
     }
   }
 
@@ -371,8 +377,13 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
     metrics.resumes.increment();
     sub.lastSeq = since;
     if (feed.historyCovers(since)) {
+      if (changesAccess(feed, since, feed.history)) {
+        sub.reset = true;
+        sendSnapshot(feed, sub);
+        return;
+      }
       for (Delta d : feed.history) {
-        deliver(feed, sub, d, new HashMap<>());
+        replay(feed, sub, d);
       }
       return;
     }
@@ -392,14 +403,17 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
       sub.started = false;
       return;
     }
-    if (error == null && deltas.isPresent()) {
+    if (error == null
+        && deltas.isPresent()
+        && !changesAccess(feed, sub.lastSeq, deltas.get())
+        && !changesAccess(feed, sub.lastSeq, feed.history)) {
       for (Delta d : deltas.get()) {
         if (d.seq() <= feed.seq) {
-          deliver(feed, sub, d, new HashMap<>());
+          replay(feed, sub, d);
         }
       }
       for (Delta d : feed.history) {
-        deliver(feed, sub, d, new HashMap<>());
+        replay(feed, sub, d);
       }
     }
     if (sub.lastSeq < feed.seq) {
@@ -424,10 +438,31 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
   }
 
   /**
-   * Hands {@code delta} to one subscriber if it is the next it needs. {@code frames} caches this
-   * delta's frame per view, so that subscribers with the same view share one serialization.
+   * True when one of {@code deltas} after {@code since} may change who sees what. Replaying them
+   * needs the readers lists as they were before each, which only the live path has; the subscriber
+   * gets a fresh snapshot instead.
    */
-  private void deliver(Feed feed, Sub sub, Delta delta, Map<Viewer, OutFrame> frames) {
+  private static boolean changesAccess(Feed feed, long since, Iterable<Delta> deltas) {
+    for (Delta d : deltas) {
+      if (d.seq() > since && feed.view.changesAccess(d.patch())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Hands a missed delta to one subscriber; no delta between it and now changes access. */
+  private void replay(Feed feed, Sub sub, Delta delta) {
+    deliver(feed, sub, delta, feed.access, new HashMap<>());
+  }
+
+  /**
+   * Hands {@code delta} to one subscriber if it is the next it needs. {@code before} is the readers
+   * lists before it. {@code frames} caches this delta's frame per view, so that subscribers with
+   * the same view share one serialization.
+   */
+  private void deliver(
+      Feed feed, Sub sub, Delta delta, ViewFilter.Access before, Map<Viewer, OutFrame> frames) {
     if (!sub.started || sub.catchingUp || delta.seq() <= sub.lastSeq) {
       return;
     }
@@ -439,7 +474,12 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
     Viewer viewer = feed.view.trivial() ? Viewer.ANONYMOUS : sub.client.viewer();
     OutFrame frame =
         frames.computeIfAbsent(
-            viewer, v -> OutFrame.delta(feed.doc, delta.seq(), feed.view.filter(delta.patch(), v)));
+            viewer,
+            v ->
+                OutFrame.delta(
+                    feed.doc,
+                    delta.seq(),
+                    feed.view.filterDelta(delta.patch(), v, before, feed.access, feed.data)));
     sub.client.deliver(frame);
     sub.lastSeq = delta.seq();
   }

@@ -33,6 +33,10 @@ class HubTest {
   private Hub hub = hub(GatewayLimits.defaults());
 
   private Hub hub(GatewayLimits limits) {
+    return hub(limits, SpacePolicies.defaults());
+  }
+
+  private Hub hub(GatewayLimits limits, SpacePolicies policies) {
     return new Hub(
         listener -> {
           upstream.listener = listener;
@@ -40,7 +44,7 @@ class HubTest {
         },
         reads,
         commands,
-        SpacePolicies.defaults(),
+        policies,
         limits,
         new GatewayMetrics(new SimpleMeterRegistry()));
   }
@@ -174,6 +178,57 @@ class HubTest {
     assertThat(resumed.frames).hasSize(1);
     assertThat(resumed.frames.get(0).get("seq").asLong()).isEqualTo(7);
     assertThat(resumed.frames.get(0).get("reset").asBoolean()).isTrue();
+  }
+
+  private void useMembersOnlyMessages() {
+    hub.close();
+    hub =
+        hub(
+            GatewayLimits.defaults(),
+            SpacePolicies.fromProperties(
+                java.util.Map.of("gateway.space.chat.readers./messages", "/members")));
+  }
+
+  @Test
+  void shouldSendNullToAViewerRemovedFromTheReadersListAndNothingMoreOfTheField() {
+    useMembersOnlyMessages();
+    RecordingClient bob = new RecordingClient(Viewer.of("bob"));
+    hub.subscribe(bob, DOC, null);
+    answerSnapshot(1, "{\"members\":{\"bob\":1},\"messages\":{\"1\":\"hi\"}}");
+
+    upstream.emit(DOC.toString(), Fakes.delta(2, "{\"members\":{\"bob\":null}}"));
+    upstream.emit(DOC.toString(), Fakes.delta(3, "{\"messages\":{\"2\":\"secret\"}}"));
+    settle();
+
+    assertThat(bob.ofType("snapshot").get(0).get("data"))
+        .isEqualTo(Json.parse("{\"members\":{\"bob\":1},\"messages\":{\"1\":\"hi\"}}"));
+    List<JsonNode> deltas = bob.ofType("delta");
+    assertThat(deltas.get(0).get("patch"))
+        .isEqualTo(Json.parse("{\"members\":{\"bob\":null},\"messages\":null}"));
+    assertThat(deltas.get(1).get("patch")).isEqualTo(Json.object());
+  }
+
+  @Test
+  void shouldResumeAcrossAReadersChangeWithAResetSnapshot() {
+    useMembersOnlyMessages();
+    liveClient(6);
+    emit(7);
+    upstream.emit(DOC.toString(), Fakes.delta(8, "{\"members\":[\"bob\"],\"messages\":{}}"));
+    emit(9);
+
+    RecordingClient unaffected = new RecordingClient(Viewer.of("bob"));
+    hub.subscribe(unaffected, DOC, 8L);
+    RecordingClient resumed = new RecordingClient(Viewer.of("bob"));
+    hub.subscribe(resumed, DOC, 7L);
+    settle();
+
+    assertThat(unaffected.ofType("snapshot")).isEmpty();
+    assertThat(unaffected.deltaSeqs()).containsExactly(9L);
+    assertThat(resumed.deltaSeqs()).isEmpty();
+    JsonNode snapshot = resumed.ofType("snapshot").get(0);
+    assertThat(snapshot.get("seq").asLong()).isEqualTo(9);
+    assertThat(snapshot.get("reset").asBoolean()).isTrue();
+    assertThat(snapshot.get("data").get("members")).isEqualTo(Json.parse("[\"bob\"]"));
   }
 
   @Test

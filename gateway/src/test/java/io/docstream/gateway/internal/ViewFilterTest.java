@@ -70,7 +70,8 @@ class ViewFilterTest {
                 policy.read(),
                 policy.send(),
                 List.of("/secret"),
-                List.of("/players/{viewer}/cards")));
+                List.of("/players/{viewer}/cards"),
+                java.util.Map.of()));
     ObjectNode doc =
         json(
             "{\"players\":{\"a\":{\"name\":\"A\",\"cards\":[1]},\"b\":{\"name\":\"B\",\"cards\":[2]}},"
@@ -91,7 +92,8 @@ class ViewFilterTest {
                         SpacePolicy.Access.ANYONE,
                         SpacePolicy.Access.ANYONE,
                         List.of(),
-                        List.of("/hands"))))
+                        List.of("/hands"),
+                        java.util.Map.of())))
         .isInstanceOf(DocstreamException.class)
         .extracting(e -> ((DocstreamException) e).errorCode())
         .isEqualTo(ErrorCode.CONFIG_INVALID);
@@ -100,5 +102,71 @@ class ViewFilterTest {
                 SpacePolicies.fromProperties(
                     java.util.Map.of("gateway.space.x.hidden", "/a/{viewer}")))
         .hasMessageContaining("gateway.space.x.hidden");
+  }
+
+  private static final ViewFilter ROOM =
+      SpacePolicies.fromProperties(
+              java.util.Map.of(
+                  "gateway.space.room.readers./messages", "/members",
+                  "gateway.space.room.owned", "/notes/{viewer}",
+                  "gateway.space.room.readers./notes/bob/draft", "/members"))
+          .view("room");
+
+  private static ObjectNode delta(ObjectNode before, String patch, Viewer viewer) {
+    ObjectNode after = (ObjectNode) MergePatch.apply(before.deepCopy(), json(patch));
+    return ROOM.filterDelta(json(patch), viewer, ROOM.access(before), ROOM.access(after), after);
+  }
+
+  @Test
+  void shouldSendNullForAFieldAViewerStopsBeingListedFor() {
+    ObjectNode doc = json("{\"members\":{\"alice\":1,\"bob\":1},\"messages\":{\"1\":\"hi\"}}");
+    String patch = "{\"members\":{\"bob\":null},\"messages\":{\"2\":\"bye\"}}";
+
+    assertThat(delta(doc, patch, Viewer.of("bob")))
+        .isEqualTo(json("{\"members\":{\"bob\":null},\"messages\":null}"));
+    assertThat(delta(doc, patch, Viewer.of("alice"))).isEqualTo(json(patch));
+    assertThat(delta(doc, patch, Viewer.of("carol")))
+        .as("never listed: no messages, and no null for what it never had")
+        .isEqualTo(json("{\"members\":{\"bob\":null}}"));
+  }
+
+  @Test
+  void shouldSendTheWholeFieldToAViewerNewlyListed() {
+    ObjectNode doc = json("{\"members\":[\"alice\"],\"messages\":{\"1\":\"hi\"}}");
+
+    assertThat(delta(doc, "{\"members\":[\"alice\",\"carol\"]}", Viewer.of("carol")))
+        .isEqualTo(json("{\"members\":[\"alice\",\"carol\"],\"messages\":{\"1\":\"hi\"}}"));
+    assertThat(ROOM.filter(doc, Viewer.of("carol"))).isEqualTo(json("{\"members\":[\"alice\"]}"));
+    assertThat(ROOM.filter(doc, Viewer.ANONYMOUS)).isEqualTo(json("{\"members\":[\"alice\"]}"));
+  }
+
+  @Test
+  void shouldNotNullAFieldTheViewerCouldNeverSee() {
+    ObjectNode doc =
+        json("{\"members\":{\"alice\":1,\"bob\":1},\"notes\":{\"bob\":{\"draft\":\"x\"}}}");
+    String patch = "{\"members\":null}";
+
+    assertThat(delta(doc, patch, Viewer.of("alice"))).isEqualTo(json(patch));
+    assertThat(delta(doc, patch, Viewer.of("bob")))
+        .isEqualTo(json("{\"members\":null,\"notes\":{\"bob\":{\"draft\":null}}}"));
+  }
+
+  @Test
+  void shouldRefuseReadersPathsWithWildcardsOrOverlapping() {
+    assertThatThrownBy(
+            () ->
+                SpacePolicies.fromProperties(
+                    java.util.Map.of("gateway.space.x.readers./a/*", "/m")))
+        .hasMessageContaining("gateway.space.x.hidden/owned/readers")
+        .hasMessageContaining("no * or {viewer}");
+    assertThatThrownBy(
+            () ->
+                SpacePolicies.fromProperties(
+                    java.util.Map.of(
+                        "gateway.space.x.readers./a", "/m", "gateway.space.x.readers./a/b", "/n")))
+        .hasMessageContaining("overlap");
+    assertThatThrownBy(
+            () -> SpacePolicies.fromProperties(java.util.Map.of("gateway.space.x.readers", "/m")))
+        .hasMessageContaining("gateway.space.x.readers");
   }
 }
