@@ -61,6 +61,8 @@ public enum ErrorCode {
       4205, "A JSON Patch operation names a path that does not exist.", false, true),
   PATH_INVALID(4206, "A path is not a valid JSON Pointer or crosses a non-object.", false, true),
   BODY_INVALID(4207, "The message body does not have the shape the space expects.", false, true),
+  ACTOR_REQUIRED(
+      4208, "The space needs an actor (the sender's identity) for this message.", false, true),
   DUPLICATE(4209, "The message id was already applied to this document (see seq).", false, true),
   DOCUMENT_TOO_LARGE(
       4210, "Applying the message would exceed the document size limit.", false, true),
@@ -77,6 +79,8 @@ public enum ErrorCode {
   CARDS_NOT_A_PLAYER(4246, "The actor has not joined this game.", false, true),
   CARDS_NEED_PLAYERS(4247, "A game needs at least two players to start.", false, true),
   CARDS_GAME_OVER(4248, "The game is over.", false, true),
+  CARDS_CARD_DOES_NOT_MATCH(
+      4249, "The card matches neither the suit nor the rank of the table card.", false, true),
   SPACE_DEFINED(10000, "Codes 10000-19999 are defined by custom spaces.", false, true),
 
   // The read API.

@@ -43,7 +43,7 @@ final class CardsGame {
   void join() {
     String actor = ctx.actor();
     if (actor == null) {
-      throw ctx.reject(ErrorCode.BODY_INVALID, "joining needs an actor");
+      throw ctx.reject(ErrorCode.ACTOR_REQUIRED, "joining needs an actor");
     }
     if (doc.has(pointer("players", actor))) {
       return;
@@ -103,7 +103,7 @@ final class CardsGame {
     Card table = card(doc.get("/table").textValue());
     if (!card.playableOn(table)) {
       throw ctx.reject(
-          ErrorCode.LOGIC_REJECTED,
+          ErrorCode.CARDS_CARD_DOES_NOT_MATCH,
           cardId + " does not match " + table.id() + ": play its suit or rank, or draw");
     }
     doc.remove(inHand);

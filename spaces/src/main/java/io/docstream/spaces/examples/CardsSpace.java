@@ -24,10 +24,10 @@ import java.util.Set;
  * <p>Messages (the actor is the player):
  *
  * <pre>
- * {"op": "join"}                 CARDS_ALREADY_STARTED, CARDS_GAME_FULL; BODY_INVALID without actor
+ * {"op": "join"}                 CARDS_ALREADY_STARTED, CARDS_GAME_FULL; ACTOR_REQUIRED without actor
  * {"op": "start"}                CARDS_NOT_A_PLAYER, CARDS_ALREADY_STARTED, CARDS_NEED_PLAYERS
  * {"op": "play", "card": "10H"}  CARDS_NOT_STARTED, CARDS_GAME_OVER, CARDS_NOT_A_PLAYER,
- *                                CARDS_NOT_YOUR_TURN, CARDS_NOT_IN_HAND, LOGIC_REJECTED (no match)
+ *                                CARDS_NOT_YOUR_TURN, CARDS_NOT_IN_HAND, CARDS_CARD_DOES_NOT_MATCH
  * {"op": "draw"}                 as play, without the last two
  * {"op": "timeout", "turnNo": 7} sent only by the turn timer (else BODY_INVALID); a no-op when
  *                                turn 7 has already ended

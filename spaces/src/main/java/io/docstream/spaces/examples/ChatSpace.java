@@ -19,8 +19,8 @@ import java.util.Set;
  * A chat room with a bounded history.
  *
  * <p>Message: {@code {"say": "hello"}} from an actor; the text has 1-2000 characters and is not
- * blank ({@link ErrorCode#CHAT_TEXT_INVALID}); any other field, or no actor, is {@link
- * ErrorCode#BODY_INVALID}.
+ * blank ({@link ErrorCode#CHAT_TEXT_INVALID}); any other field is {@link ErrorCode#BODY_INVALID}
+ * and no actor {@link ErrorCode#ACTOR_REQUIRED}.
  *
  * <p>Document:
  *
@@ -53,7 +53,7 @@ public final class ChatSpace implements SpaceLogic {
     String text = text(ctx);
     String actor = ctx.actor();
     if (actor == null) {
-      throw ctx.reject(ErrorCode.BODY_INVALID, "a chat message needs an actor");
+      throw ctx.reject(ErrorCode.ACTOR_REQUIRED, "a chat message needs an actor");
     }
     long n = doc.has("/next") ? doc.get("/next").asLong() : 1;
     ObjectNode message =

@@ -34,7 +34,7 @@ class CardsSpaceTest {
     joinAll("a", "b", "c", "d");
 
     game.reject("e", "{\"op\":\"join\"}", ErrorCode.CARDS_GAME_FULL);
-    game.reject(null, "{\"op\":\"join\"}", ErrorCode.BODY_INVALID);
+    game.reject(null, "{\"op\":\"join\"}", ErrorCode.ACTOR_REQUIRED);
   }
 
   @Test

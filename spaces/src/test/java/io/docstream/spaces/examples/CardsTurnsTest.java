@@ -85,7 +85,7 @@ class CardsTurnsTest {
 
   @Test
   void shouldRejectACardThatMatchesNeitherSuitNorRank() {
-    game.reject("alice", "{\"op\":\"play\",\"card\":\"KD\"}", ErrorCode.LOGIC_REJECTED);
+    game.reject("alice", "{\"op\":\"play\",\"card\":\"KD\"}", ErrorCode.CARDS_CARD_DOES_NOT_MATCH);
   }
 
   @Test

@@ -128,6 +128,6 @@ class ChatSpaceTest {
     room.reject("alice", "{}", ErrorCode.BODY_INVALID);
     room.reject("alice", "{\"say\":\"hi\",\"to\":\"bob\"}", ErrorCode.BODY_INVALID);
     room.reject("alice", "\"hi\"", ErrorCode.BODY_INVALID);
-    room.reject(null, "{\"say\":\"hi\"}", ErrorCode.BODY_INVALID);
+    room.reject(null, "{\"say\":\"hi\"}", ErrorCode.ACTOR_REQUIRED);
   }
 }
