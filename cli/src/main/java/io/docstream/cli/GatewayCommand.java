@@ -2,7 +2,7 @@ package io.docstream.cli;
 
 import io.docstream.gateway.GatewayApp;
 import io.docstream.gateway.GatewayConfig;
-import io.docstream.topology.ConfigReader;
+import io.docstream.serdes.ConfigReader;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package io.docstream.cli;
 
-import io.docstream.topology.ConfigReader;
-import io.docstream.topology.TopicNames;
+import io.docstream.serdes.ConfigReader;
+import io.docstream.serdes.TopicNames;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;

@@ -1,6 +1,6 @@
 package io.docstream.cli;
 
-import io.docstream.topology.ConfigReader;
+import io.docstream.serdes.ConfigReader;
 import io.docstream.topology.ProcessorApp;
 import io.docstream.topology.ProcessorConfig;
 import java.nio.file.Path;

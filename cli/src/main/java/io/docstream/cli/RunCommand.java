@@ -4,7 +4,7 @@ import io.docstream.broker.BrokerOptions;
 import io.docstream.broker.KafkaBroker;
 import io.docstream.gateway.GatewayApp;
 import io.docstream.gateway.GatewayConfig;
-import io.docstream.topology.ConfigReader;
+import io.docstream.serdes.ConfigReader;
 import io.docstream.topology.ProcessorApp;
 import io.docstream.topology.ProcessorConfig;
 import io.docstream.topology.TopicSetup;

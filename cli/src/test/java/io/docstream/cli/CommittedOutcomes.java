@@ -2,7 +2,7 @@ package io.docstream.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.docstream.serdes.Json;
-import io.docstream.topology.TopicNames;
+import io.docstream.serdes.TopicNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.docstream.broker.SharedBroker;
 import io.docstream.serdes.Command;
 import io.docstream.serdes.Json;
-import io.docstream.topology.TopicNames;
+import io.docstream.serdes.TopicNames;
 import io.docstream.topology.TopicSetup;
 import java.io.IOException;
 import java.io.Writer;

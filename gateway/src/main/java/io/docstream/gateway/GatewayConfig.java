@@ -1,7 +1,7 @@
 package io.docstream.gateway;
 
-import io.docstream.topology.ConfigReader;
-import io.docstream.topology.TopicNames;
+import io.docstream.serdes.ConfigReader;
+import io.docstream.serdes.TopicNames;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

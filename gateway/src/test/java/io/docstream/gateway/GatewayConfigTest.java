@@ -3,9 +3,9 @@ package io.docstream.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.docstream.serdes.ConfigReader;
 import io.docstream.serdes.DocstreamException;
 import io.docstream.serdes.ErrorCode;
-import io.docstream.topology.ConfigReader;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

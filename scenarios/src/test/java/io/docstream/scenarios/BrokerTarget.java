@@ -4,8 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.docstream.serdes.ConfigReader;
 import io.docstream.serdes.Json;
-import io.docstream.topology.ConfigReader;
 import io.docstream.topology.ProcessorApp;
 import io.docstream.topology.ProcessorConfig;
 import io.docstream.topology.TopicSetup;

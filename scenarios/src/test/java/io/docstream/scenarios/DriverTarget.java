@@ -1,11 +1,11 @@
 package io.docstream.scenarios;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.docstream.serdes.ConfigReader;
 import io.docstream.serdes.Json;
 import io.docstream.spaces.SpaceRegistry;
 import io.docstream.state.DocumentReader;
 import io.docstream.state.StoreNames;
-import io.docstream.topology.ConfigReader;
 import io.docstream.topology.DocTopology;
 import io.docstream.topology.ProcessorApp;
 import io.docstream.topology.ProcessorConfig;

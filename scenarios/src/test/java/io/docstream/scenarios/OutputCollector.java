@@ -1,7 +1,7 @@
 package io.docstream.scenarios;
 
 import io.docstream.serdes.Json;
-import io.docstream.topology.TopicNames;
+import io.docstream.serdes.TopicNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.docstream.topology;
 
+import io.docstream.serdes.TopicNames;
 import io.docstream.spaces.SpaceRegistry;
 import io.docstream.state.DocumentStores;
 import io.docstream.topology.internal.DocProcessor;

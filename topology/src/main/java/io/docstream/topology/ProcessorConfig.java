@@ -1,5 +1,7 @@
 package io.docstream.topology;
 
+import io.docstream.serdes.ConfigReader;
+import io.docstream.serdes.TopicNames;
 import io.docstream.state.StateLimits;
 import java.nio.file.Path;
 import java.util.Map;

@@ -2,6 +2,7 @@ package io.docstream.topology;
 
 import io.docstream.serdes.DocstreamException;
 import io.docstream.serdes.ErrorCode;
+import io.docstream.serdes.TopicNames;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;

@@ -3,6 +3,7 @@ package io.docstream.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.docstream.serdes.ConfigReader;
 import io.docstream.serdes.DocstreamException;
 import io.docstream.serdes.ErrorCode;
 import java.nio.file.Files;

@@ -2,7 +2,9 @@ package io.docstream.topology;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.docstream.serdes.Command;
+import io.docstream.serdes.ConfigReader;
 import io.docstream.serdes.Json;
+import io.docstream.serdes.TopicNames;
 import io.docstream.spaces.SpaceRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;

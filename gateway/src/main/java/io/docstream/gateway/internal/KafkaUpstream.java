@@ -5,7 +5,7 @@ import io.docstream.serdes.DocstreamException;
 import io.docstream.serdes.ErrorCode;
 import io.docstream.serdes.JsonSerde;
 import io.docstream.serdes.Rejection;
-import io.docstream.topology.TopicNames;
+import io.docstream.serdes.TopicNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

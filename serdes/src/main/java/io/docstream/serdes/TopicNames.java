@@ -1,4 +1,4 @@
-package io.docstream.topology;
+package io.docstream.serdes;
 
 /** The topics of one docstream deployment: {@code <prefix>.commands}, {@code .deltas}, ... */
 public record TopicNames(String prefix) {

@@ -1,7 +1,5 @@
-package io.docstream.topology;
+package io.docstream.serdes;
 
-import io.docstream.serdes.DocstreamException;
-import io.docstream.serdes.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
