@@ -26,17 +26,35 @@ import picocli.CommandLine.Option;
 /**
  * The invariant checker: reads every committed delta and proves that each document's seq runs 1, 2,
  * 3, ... without gap or repeat, that no message id was applied twice to a document, and that the
- * document each processor serves equals the fold of its deltas from {@code {}}.
+ * document each processor serves equals the fold of its deltas from {@code {}} at the seq it
+ * serves. Traffic may go on meanwhile: a document served at a seq not yet read is compared when the
+ * fold reaches it, and one whose partition is migrating is asked again.
  */
 @Command(
     name = "verify",
-    description =
-        "Check seq, exactly-once and stored == fold(deltas); run it when no messages are in flight.")
+    description = "Check seq, exactly-once and stored == fold(deltas); works while messages flow.")
 final class VerifyCommand implements Callable<Integer> {
+  private static final Duration RETRY_PAUSE = Duration.ofMillis(500);
+
   @Mixin KafkaOptions kafka;
 
   @Option(names = "--url", defaultValue = "http://127.0.0.1:8081", description = "Read API.")
   String url;
+
+  @Option(
+      names = "--settle-seconds",
+      defaultValue = "30",
+      description = "How long to wait for served documents to be matched by committed deltas.")
+  long settleSeconds;
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final List<String> violations = new ArrayList<>();
+  private final Map<String, Fold> folds = new HashMap<>();
+
+  /** Served documents waiting for the fold to reach their seq, or to be asked again. */
+  private final Map<String, Served> waiting = new HashMap<>();
+
+  private long deltas;
 
   private static final class Fold {
     long seq;
@@ -44,52 +62,39 @@ final class VerifyCommand implements Callable<Integer> {
     final Set<String> ids = new HashSet<>();
   }
 
+  /** A document as the read API served it; null seq when it must be asked again. */
+  private record Served(Long seq, JsonNode data, String answer) {}
+
   @Override
   public Integer call() throws Exception {
-    List<String> violations = new ArrayList<>();
-    Map<String, Fold> folds = new HashMap<>();
-    long deltas = 0;
     try (TopicTail tail =
         new TopicTail(kafka.clientProps(), List.of(kafka.topics().deltas()), true)) {
       while (!tail.atEnd()) {
-        for (ConsumerRecord<String, String> r : tail.poll(Duration.ofMillis(500))) {
-          deltas++;
-          JsonNode delta = Json.parse(r.value());
-          Fold fold = folds.computeIfAbsent(r.key(), k -> new Fold());
-          long seq = delta.path("seq").asLong();
-          if (seq != fold.seq + 1) {
-            violations.add(r.key() + ": seq " + seq + " follows " + fold.seq);
+        tail.poll(Duration.ofMillis(500)).forEach(this::fold);
+      }
+      for (String doc : folds.keySet()) {
+        check(doc, fetch(doc));
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(settleSeconds).toNanos();
+      while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+        tail.poll(RETRY_PAUSE).forEach(this::fold);
+        for (Map.Entry<String, Served> e : Map.copyOf(waiting).entrySet()) {
+          if (e.getValue().seq() == null) {
+            check(e.getKey(), fetch(e.getKey()));
           }
-          fold.seq = seq;
-          for (JsonNode id : delta.path("ids")) {
-            if (!fold.ids.add(id.asText())) {
-              violations.add(r.key() + ": message " + id.asText() + " applied twice");
-            }
-          }
-          fold.data = MergePatch.apply(fold.data, delta.path("patch"));
         }
       }
     }
-    HttpClient http = HttpClient.newHttpClient();
-    for (Map.Entry<String, Fold> e : folds.entrySet()) {
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(url + "/docs/" + e.getKey())).GET().build(),
-              HttpResponse.BodyHandlers.ofString());
-      JsonNode stored = Json.parse(response.body());
-      if (response.statusCode() != 200) {
-        violations.add(e.getKey() + ": read API answered " + response.body());
-      } else if (stored.path("seq").asLong() != e.getValue().seq
-          || !stored.path("data").equals(e.getValue().data)) {
-        violations.add(
-            e.getKey()
-                + ": stored seq "
-                + stored.path("seq").asLong()
-                + " differs from the fold of its deltas (seq "
-                + e.getValue().seq
-                + ")");
-      }
-    }
+    waiting.forEach(
+        (doc, served) ->
+            violations.add(
+                served.seq() == null
+                    ? doc + ": read API answered " + served.answer()
+                    : doc
+                        + ": served at seq "
+                        + served.seq()
+                        + " but the committed deltas stop at "
+                        + folds.get(doc).seq));
     System.out.printf("checked %d deltas of %d documents%n", deltas, folds.size());
     if (!violations.isEmpty()) {
       violations.stream().limit(50).forEach(System.out::println);
@@ -98,5 +103,55 @@ final class VerifyCommand implements Callable<Integer> {
     }
     System.out.println("ok: no gap, no repeat, no duplicate, stored == fold(deltas)");
     return 0;
+  }
+
+  private void fold(ConsumerRecord<String, String> r) {
+    deltas++;
+    JsonNode delta = Json.parse(r.value());
+    Fold fold = folds.computeIfAbsent(r.key(), k -> new Fold());
+    long seq = delta.path("seq").asLong();
+    if (seq != fold.seq + 1) {
+      violations.add(r.key() + ": seq " + seq + " follows " + fold.seq);
+    }
+    fold.seq = seq;
+    for (JsonNode id : delta.path("ids")) {
+      if (!fold.ids.add(id.asText())) {
+        violations.add(r.key() + ": message " + id.asText() + " applied twice");
+      }
+    }
+    fold.data = MergePatch.apply(fold.data, delta.path("patch"));
+    Served served = waiting.get(r.key());
+    if (served != null && served.seq() != null && served.seq() == seq) {
+      check(r.key(), served);
+    }
+  }
+
+  private Served fetch(String doc) throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url + "/docs/" + doc)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      return new Served(null, null, response.statusCode() + " " + response.body());
+    }
+    JsonNode stored = Json.parse(response.body());
+    return new Served(stored.path("seq").asLong(), stored.path("data"), null);
+  }
+
+  /** Compares {@code served} with the fold once the fold is at its seq; waits otherwise. */
+  private void check(String doc, Served served) {
+    Fold fold = folds.get(doc);
+    if (served.seq() == null || served.seq() > fold.seq) {
+      waiting.put(doc, served);
+      return;
+    }
+    waiting.remove(doc);
+    if (served.seq() < fold.seq) {
+      violations.add(
+          doc + ": served at seq " + served.seq() + ", behind committed seq " + fold.seq);
+    } else if (!served.data().equals(fold.data)) {
+      violations.add(
+          doc + ": stored document differs from the fold of its deltas at seq " + fold.seq);
+    }
   }
 }
