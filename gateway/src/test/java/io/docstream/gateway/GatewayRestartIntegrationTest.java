@@ -48,7 +48,7 @@ class GatewayRestartIntegrationTest {
   private static final int WINDOW = 8;
   private static final int ACKS_BEFORE_RESTART = 10;
   private static final Duration AFTER_RESTART = Duration.ofMillis(1500);
-  private static final Duration LIMIT = Duration.ofSeconds(30);
+  private static final Duration LIMIT = Duration.ofSeconds(60);
 
   @TempDir static Path dir;
   private static ProcessorApp processor;
@@ -130,7 +130,7 @@ class GatewayRestartIntegrationTest {
                 }));
       }
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Duration.ofSeconds(20))
           .until(() -> clients.stream().allMatch(c -> c.ackCount() >= ACKS_BEFORE_RESTART));
 
       // When the gateway stops mid-stream and a new one starts on the same port

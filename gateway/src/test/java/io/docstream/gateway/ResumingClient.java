@@ -42,6 +42,7 @@ final class ResumingClient {
   private int connects;
   private int next = 1;
   private long nextSendNanos;
+  private long lastFrameNanos = System.nanoTime();
   private volatile int ackCount; // read by other threads while this one drives
 
   /** What the client knows of one document. */
@@ -84,7 +85,18 @@ final class ResumingClient {
     while (!(done.getAsBoolean() && unacked.isEmpty())) {
       if (System.nanoTime() - deadlineNanos > 0) {
         throw new AssertionError(
-            name + " not done in time; unacked " + unacked.keySet() + ", docs " + seqs());
+            name
+                + " not done in time; unacked "
+                + unacked.keySet()
+                + ", docs "
+                + seqs()
+                + ", connections "
+                + connects
+                + (ws == null ? "" : ws.isClosed() ? " (last closed)" : " (last open)")
+                + ", last frame "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastFrameNanos)
+                + " ms ago, other frames "
+                + unexpected);
       }
       if (ws == null || broken || ws.isClosed()) {
         reconnect(deadlineNanos);
@@ -97,6 +109,7 @@ final class ResumingClient {
       }
       WsClient.Received r = ws.poll(5);
       if (r != null) {
+        lastFrameNanos = r.nanos();
         handle(r.frame());
       }
     }

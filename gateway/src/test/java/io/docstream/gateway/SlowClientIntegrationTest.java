@@ -51,10 +51,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Clients that stop reading their socket, over real TCP: the others keep getting every delta on
- * time, the gateway queues at most {@code gateway.max.backlog.bytes} for each stalled connection,
- * and the stalled ones get what the Outbox promises (a fresh snapshot after one overflow, a 4008
- * close after more than {@code gateway.max.overflows}).
+ * Clients that stop reading their socket, over real TCP (raw sockets with a small receive buffer,
+ * so back-pressure reaches the gateway): the others keep getting every delta on time, the gateway
+ * queues at most {@code gateway.max.backlog.bytes} for each stalled connection, and the stalled
+ * ones get what the Outbox promises: a fresh snapshot with reset after one overflow once they read
+ * again, a 4008 close after more than {@code gateway.max.overflows} overflows or past the limit
+ * with nothing to drop.
+ *
+ * <p>A closed client that does not read never sees its 4008 close frame: the gateway gives up on it
+ * after a grace and the stream ends, often inside a frame.
  */
 class SlowClientIntegrationTest {
   private static final String PREFIX = "gwslow";
