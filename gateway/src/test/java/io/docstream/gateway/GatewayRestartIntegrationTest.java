@@ -133,7 +133,13 @@ class GatewayRestartIntegrationTest {
           .atMost(Duration.ofSeconds(20))
           .until(() -> clients.stream().allMatch(c -> c.ackCount() >= ACKS_BEFORE_RESTART));
 
-      // When the gateway stops mid-stream and a new one starts on the same port
+      // When the gateway stops mid-stream, right after each client filled its window, and a new
+      // one starts on the same port
+      clients.forEach(ResumingClient::askForBurst);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(1)) // stop before their acks come back
+          .until(() -> clients.stream().allMatch(ResumingClient::burstSent));
       long stopped = System.currentTimeMillis();
       gateway.close();
       long closed = System.currentTimeMillis();

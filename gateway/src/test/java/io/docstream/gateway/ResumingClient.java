@@ -44,6 +44,8 @@ final class ResumingClient {
   private long nextSendNanos;
   private long lastFrameNanos = System.nanoTime();
   private volatile int ackCount; // read by other threads while this one drives
+  private volatile boolean burstAsked;
+  private volatile boolean burstSent;
 
   /** What the client knows of one document. */
   static final class Doc {
@@ -101,6 +103,12 @@ final class ResumingClient {
       if (ws == null || broken || ws.isClosed()) {
         reconnect(deadlineNanos);
         continue;
+      }
+      if (burstAsked && !burstSent) {
+        while (unacked.size() < window) {
+          sendNew();
+        }
+        burstSent = true;
       }
       long now = System.nanoTime();
       if (sending.getAsBoolean() && unacked.size() < window && now - nextSendNanos >= 0) {
@@ -236,6 +244,18 @@ final class ResumingClient {
   /** Every ack received, by id: the seqs it named (one, if all went well). */
   Map<String, List<Long>> acks() {
     return acks;
+  }
+
+  /**
+   * Asks the driving thread to fill its window at once, so that sends are in flight; {@link
+   * #burstSent} tells when it has. Safe to call while another thread drives.
+   */
+  void askForBurst() {
+    burstAsked = true;
+  }
+
+  boolean burstSent() {
+    return burstSent;
   }
 
   /** Acks received so far; safe to read while another thread drives. */
