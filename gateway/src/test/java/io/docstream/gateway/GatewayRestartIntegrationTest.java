@@ -143,6 +143,9 @@ class GatewayRestartIntegrationTest {
       long stopped = System.currentTimeMillis();
       gateway.close();
       long closed = System.currentTimeMillis();
+      // binds at once although the old connections' sockets sit in TIME_WAIT on this port: the
+      // JDK opens server sockets with SO_REUSEADDR (except on Windows); GatewayServer does not
+      // set it itself
       gateway = gateway(port);
       assertThat(gateway.port()).isEqualTo(port);
       System.out.printf(
