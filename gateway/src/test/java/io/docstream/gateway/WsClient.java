@@ -14,11 +14,22 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A real WebSocket client (java.net.http) that queues every frame it receives. */
+/**
+ * A real WebSocket client (java.net.http) that queues every frame it receives, with the time it
+ * arrived.
+ */
 public final class WsClient implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+  /**
+   * A frame and when the listener received it.
+   *
+   * @param frame the parsed JSON frame
+   * @param nanos {@link System#nanoTime()} on arrival
+   */
+  public record Received(JsonNode frame, long nanos) {}
+
+  private final BlockingQueue<Received> frames = new LinkedBlockingQueue<>();
   private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
   private final WebSocket socket;
 
@@ -41,21 +52,31 @@ public final class WsClient implements AutoCloseable {
 
   /** The next frame, failing after {@code seconds}. */
   public JsonNode next(long seconds) throws InterruptedException {
-    JsonNode frame = frames.poll(seconds, TimeUnit.SECONDS);
-    if (frame == null) {
+    Received received = poll(TimeUnit.SECONDS.toMillis(seconds));
+    if (received == null) {
       throw new AssertionError("no frame within " + seconds + " s");
     }
-    return frame;
+    return received.frame();
+  }
+
+  /** The next frame with its arrival time, or null when none arrives within {@code millis}. */
+  public Received poll(long millis) throws InterruptedException {
+    return frames.poll(millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** True once the server closed the connection or it failed; queued frames remain. */
+  public boolean isClosed() {
+    return closeCode.isDone();
   }
 
   /** Frames that arrive within {@code millis}. */
   public List<JsonNode> drain(long millis) throws InterruptedException {
     List<JsonNode> out = new ArrayList<>();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    JsonNode f;
-    while ((f = frames.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))
+    Received r;
+    while ((r = frames.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))
         != null) {
-      out.add(f);
+      out.add(r.frame());
     }
     return out;
   }
@@ -84,7 +105,7 @@ public final class WsClient implements AutoCloseable {
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
       text.append(data);
       if (last) {
-        frames.add(Json.parse(text.toString()));
+        frames.add(new Received(Json.parse(text.toString()), System.nanoTime()));
         text.setLength(0);
       }
       webSocket.request(1);

@@ -64,6 +64,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
                 .checkStartsWith(true)
                 .maxFramePayloadLength(limits.maxFrameBytes())
                 .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MILLIS)
+                .forceCloseTimeoutMillis(Outbox.CLOSE_GRACE_MILLIS)
                 .dropPongFrames(true)
                 .build()));
     p.addLast("fragments", new WebSocketFrameAggregator(limits.maxFrameBytes()));

@@ -26,7 +26,12 @@ import java.util.function.Consumer;
  * <p>All methods run on the channel's event loop.
  */
 final class Outbox extends ChannelInboundHandlerAdapter {
-  private static final long CLOSE_GRACE_MILLIS = 1000;
+  /**
+   * How long a close frame may wait for a client that does not read before the connection is closed
+   * without it. The WebSocket handler defers every close until its close frame is written, so
+   * {@link GatewayInitializer} sets its force-close timeout to this too.
+   */
+  static final long CLOSE_GRACE_MILLIS = 1000;
 
   private final GatewayLimits limits;
   private final GatewayMetrics metrics;
