@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.docstream.broker.SharedBroker;
+import io.docstream.serdes.ConfigReader;
 import io.docstream.serdes.Json;
-import io.docstream.topology.ConfigReader;
+import io.docstream.serdes.TopicNames;
 import io.docstream.topology.ProcessorApp;
 import io.docstream.topology.ProcessorConfig;
-import io.docstream.topology.TopicNames;
 import io.docstream.topology.TopicSetup;
 import java.net.URI;
 import java.net.http.HttpClient;
