@@ -19,7 +19,7 @@ final class FanOutProcedure {
   private final FanOutWorkload workload;
   private final ReceivedFrames frames;
   private final OutputProbe probe;
-  private final WebSocketClients clients;
+  private final CpuClock cpu;
   private final ChildJvm gateway;
   private final double fanOut;
   private long deliveredBase;
@@ -30,14 +30,14 @@ final class FanOutProcedure {
       FanOutWorkload workload,
       ReceivedFrames frames,
       OutputProbe probe,
-      WebSocketClients clients,
+      CpuClock cpu,
       ChildJvm gateway,
       double fanOut) {
     this.generator = generator;
     this.workload = workload;
     this.frames = frames;
     this.probe = probe;
-    this.clients = clients;
+    this.cpu = cpu;
     this.gateway = gateway;
     this.fanOut = fanOut;
     rebase();
@@ -56,9 +56,7 @@ final class FanOutProcedure {
     long untimed = frames.untimed();
     long disconnects = frames.disconnects();
     long rejections = probe.other();
-    long gatewayCpu = gateway.cpuMillis();
-    long clientCpu = clients.cpuNanos();
-    MachineCpu machine = MachineCpu.now();
+    CpuClock.Sample cpuBefore = cpu.now();
     long delivered = frames.deltas();
     long due = workload.deliveries();
     long committed = probe.received();
@@ -68,9 +66,7 @@ final class FanOutProcedure {
 
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     long deliveredInWindow = frames.deltas() - delivered;
-    long gatewayCpuMillis = gateway.cpuMillis() - gatewayCpu;
-    double clientCores = (clients.cpuNanos() - clientCpu) / 1e9 / seconds;
-    double machineBusy = MachineCpu.now().busySince(machine);
+    CpuShares cores = cpu.since(cpuBefore);
     double committedPerSecond = (probe.received() - committed) / seconds;
     double offeredPerSecond = (workload.deliveries() - due) / seconds;
     StringBuilder notes = new StringBuilder();
@@ -91,10 +87,8 @@ final class FanOutProcedure {
             deliveredInWindow / seconds,
             latencies.summary(),
             kafka.summary(),
-            deliveredInWindow == 0 ? 0 : (double) gatewayCpuMillis / deliveredInWindow,
-            gatewayCpuMillis / 1000.0 / seconds,
-            clientCores,
-            machineBusy,
+            deliveredInWindow == 0 ? 0 : cores.gateway() * seconds * 1000 / deliveredInWindow,
+            cores,
             notes.toString().trim());
     log.info("{}", step);
     return step;

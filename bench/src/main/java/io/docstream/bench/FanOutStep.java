@@ -12,9 +12,7 @@ package io.docstream.bench;
  * @param clients latency from a message's due time to receipt of its delta frame by a client
  * @param kafka latency from the same due time to receipt of the delta by the Kafka consumer
  * @param gatewayCpuMillisPerDelta gateway JVM CPU time per delivered frame
- * @param gatewayCores gateway JVM CPU time per wall-clock time
- * @param clientCores the load clients' event-loop threads' CPU time per wall-clock time
- * @param machineBusy the share of all cores' time that was busy, 0-1
+ * @param cpu where the cores went
  * @param notes anything that went wrong (undelivered frames, resets, closes), or empty
  */
 record FanOutStep(
@@ -26,9 +24,7 @@ record FanOutStep(
     Latencies.Summary clients,
     Latencies.Summary kafka,
     double gatewayCpuMillisPerDelta,
-    double gatewayCores,
-    double clientCores,
-    double machineBusy,
+    CpuShares cpu,
     String notes) {
 
   /** A p99 beyond this means the step is past what the system sustains. */
