@@ -19,6 +19,7 @@ final class FanOutProcedure {
   private final FanOutWorkload workload;
   private final ReceivedFrames frames;
   private final OutputProbe probe;
+  private final WebSocketClients clients;
   private final CpuClock cpu;
   private final ChildJvm gateway;
   private final double fanOut;
@@ -30,6 +31,7 @@ final class FanOutProcedure {
       FanOutWorkload workload,
       ReceivedFrames frames,
       OutputProbe probe,
+      WebSocketClients clients,
       CpuClock cpu,
       ChildJvm gateway,
       double fanOut) {
@@ -37,6 +39,7 @@ final class FanOutProcedure {
     this.workload = workload;
     this.frames = frames;
     this.probe = probe;
+    this.clients = clients;
     this.cpu = cpu;
     this.gateway = gateway;
     this.fanOut = fanOut;
@@ -57,6 +60,7 @@ final class FanOutProcedure {
     long disconnects = frames.disconnects();
     long rejections = probe.other();
     CpuClock.Sample cpuBefore = cpu.now();
+    clients.takeMaxLagMillis();
     long delivered = frames.deltas();
     long due = workload.deliveries();
     long committed = probe.received();
@@ -67,6 +71,7 @@ final class FanOutProcedure {
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     long deliveredInWindow = frames.deltas() - delivered;
     CpuShares cores = cpu.since(cpuBefore);
+    long clientLagMillis = clients.takeMaxLagMillis();
     double committedPerSecond = (probe.received() - committed) / seconds;
     double offeredPerSecond = (workload.deliveries() - due) / seconds;
     StringBuilder notes = new StringBuilder();
@@ -89,6 +94,7 @@ final class FanOutProcedure {
             kafka.summary(),
             deliveredInWindow == 0 ? 0 : cores.gateway() * seconds * 1000 / deliveredInWindow,
             cores,
+            clientLagMillis,
             notes.toString().trim());
     log.info("{}", step);
     return step;

@@ -13,6 +13,7 @@ package io.docstream.bench;
  * @param kafka latency from the same due time to receipt of the delta by the Kafka consumer
  * @param gatewayCpuMillisPerDelta gateway JVM CPU time per delivered frame
  * @param cpu where the cores went
+ * @param clientLagMillis the most a client event loop was late during the window
  * @param notes anything that went wrong (undelivered frames, resets, closes), or empty
  */
 record FanOutStep(
@@ -25,6 +26,7 @@ record FanOutStep(
     Latencies.Summary kafka,
     double gatewayCpuMillisPerDelta,
     CpuShares cpu,
+    long clientLagMillis,
     String notes) {
 
   /** A p99 beyond this means the step is past what the system sustains. */

@@ -109,6 +109,7 @@ public final class GatewayBenchMain implements Callable<Integer> {
                       workload,
                       frames,
                       probe,
+                      clients,
                       new CpuClock(gateway.jvm().pid(), processor.pid(), broker.pid(), clients),
                       gateway.jvm(),
                       options.fanOut()));

@@ -33,13 +33,13 @@ final class GatewayBenchOptions {
   @Option(
       names = "--rates",
       split = ",",
-      defaultValue = "200,500",
+      defaultValue = "100,200,400",
       description = "Paced input messages/s, one step each (deliveries/s = rate x fan-out).")
   List<Integer> ratesPerSecond;
 
   @Option(
       names = "--warm-up-seconds",
-      defaultValue = "20",
+      defaultValue = "30",
       description = "Before the first step (JIT warm-up).")
   int warmUpSeconds;
 
@@ -54,11 +54,11 @@ final class GatewayBenchOptions {
 
   @Option(
       names = "--ramp-start",
-      defaultValue = "800",
+      defaultValue = "560",
       description = "First input messages/s of the saturating ramp; 0 skips the ramp.")
   int rampStartPerSecond;
 
-  @Option(names = "--ramp-factor", defaultValue = "1.5", description = "Rate growth per step.")
+  @Option(names = "--ramp-factor", defaultValue = "1.4", description = "Rate growth per step.")
   double rampFactor;
 
   @Option(names = "--ramp-steps", defaultValue = "6", description = "At most this many steps.")

@@ -71,9 +71,13 @@ final class GatewayJvm implements AutoCloseable {
     }
     List<String> jvmOptions = new ArrayList<>(List.of("-XX:+AlwaysPreTouch"));
     if (profile) {
-      jvmOptions.add(
-          "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
-              + work.resolve("gateway.jfr"));
+      // Without DebugNonSafepoints, samples in inlined code are charged to the wrong methods.
+      jvmOptions.addAll(
+          List.of(
+              "-XX:+UnlockDiagnosticVMOptions",
+              "-XX:+DebugNonSafepoints",
+              "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                  + work.resolve("gateway.jfr")));
     }
     ChildJvm jvm =
         ChildJvm.start(

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 
@@ -35,12 +36,14 @@ final class WebSocketClients implements AutoCloseable {
   private static final int MAX_OPENING = 200;
   private static final int HANDSHAKE_TIMEOUT_MILLIS = 30_000;
   private static final int MAX_HANDSHAKE_BYTES = 8192;
+  private static final long LAG_PROBE_NANOS = 10_000_000;
 
   private final InetSocketAddress gateway;
   private final ReceivedFrames frames;
   private final EventLoopGroup group;
   private final long[] threadIds;
   private final List<Channel> channels = new ArrayList<>();
+  private final AtomicLong maxLagNanos = new AtomicLong();
 
   WebSocketClients(int threads, InetSocketAddress gateway, ReceivedFrames frames)
       throws InterruptedException, ExecutionException {
@@ -52,6 +55,13 @@ final class WebSocketClients implements AutoCloseable {
       ids.add(loop.submit(() -> Thread.currentThread().getId()).get());
     }
     threadIds = ids.stream().mapToLong(Long::longValue).toArray();
+    for (EventExecutor loop : group) {
+      loop.scheduleAtFixedRate(
+          new LagProbe(System.nanoTime() + LAG_PROBE_NANOS, maxLagNanos),
+          LAG_PROBE_NANOS,
+          LAG_PROBE_NANOS,
+          TimeUnit.NANOSECONDS);
+    }
   }
 
   /**
@@ -152,6 +162,32 @@ final class WebSocketClients implements AutoCloseable {
       total += Math.max(0, threads.getThreadCpuTime(id));
     }
     return total;
+  }
+
+  /**
+   * The most any client event loop was late since the last call, in ms: a loop that is busy or
+   * starved of CPU reads its sockets late too, which shows as latency that is not the gateway's.
+   */
+  long takeMaxLagMillis() {
+    return maxLagNanos.getAndSet(0) / 1_000_000;
+  }
+
+  /** Runs every 10 ms on an event loop and records how late it runs. */
+  private static final class LagProbe implements Runnable {
+    private final AtomicLong maxLagNanos;
+    private long dueNanos;
+
+    LagProbe(long firstDueNanos, AtomicLong maxLagNanos) {
+      this.dueNanos = firstDueNanos;
+      this.maxLagNanos = maxLagNanos;
+    }
+
+    @Override
+    public void run() {
+      long late = System.nanoTime() - dueNanos;
+      dueNanos += LAG_PROBE_NANOS;
+      maxLagNanos.accumulateAndGet(late, Math::max);
+    }
   }
 
   @Override
