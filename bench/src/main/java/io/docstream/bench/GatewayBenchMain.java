@@ -55,6 +55,9 @@ public final class GatewayBenchMain implements Callable<Integer> {
     if (options.connections < options.documents || options.documents < 1) {
       throw new IllegalArgumentException("--connections must be at least --documents (>= 1)");
     }
+    if (options.connectPerSecond < 1 || options.clientThreads < 1) {
+      throw new IllegalArgumentException("--connect-rate and --client-threads must be >= 1");
+    }
     OsLimits limits = OsLimits.read();
     limits.require(options.connections);
     Conditions conditions = Conditions.now();
