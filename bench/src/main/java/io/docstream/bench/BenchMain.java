@@ -4,22 +4,16 @@ import io.docstream.broker.BrokerOptions;
 import io.docstream.broker.KafkaBroker;
 import io.docstream.serdes.TopicNames;
 import io.docstream.topology.TopicSetup;
-import java.io.IOException;
-import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -122,16 +116,16 @@ public final class BenchMain implements Callable<Integer> {
     TopicNames topics = new TopicNames("bench");
     TopicSetup.ensure(
         TopicSetup.adminProps(bootstrap, Map.of()), topics, options.partitions, (short) 1);
-    int httpPort = freePort();
-    Path config = processorConfig(bootstrap, topics, work, httpPort);
+    int httpPort = Ports.free();
     List<Measurement> results = new ArrayList<>();
     try (ChildJvm jvm =
-            ChildJvm.start(
-                "processor",
+            ProcessorJvm.start(
+                bootstrap,
+                topics,
+                work,
+                httpPort,
                 options.heapMegabytes,
-                "io.docstream.cli.Main",
-                List.of("processor", "--config", config.toString()),
-                work.resolve("processor.log"));
+                options.commitIntervalMillis);
         OutputProbe probe =
             new OutputProbe(bootstrap, topics.deltas(), List.of(topics.rejections()));
         LoadGenerator generator = new LoadGenerator(bootstrap)) {
@@ -164,22 +158,6 @@ public final class BenchMain implements Callable<Integer> {
     return results;
   }
 
-  private Path processorConfig(String bootstrap, TopicNames topics, Path work, int httpPort)
-      throws IOException {
-    Properties p = new Properties();
-    p.setProperty("bootstrap.servers", bootstrap);
-    p.setProperty("application.id", "bench-docstream");
-    p.setProperty("topic.prefix", topics.prefix());
-    p.setProperty("state.dir", work.resolve("processor-state").toString());
-    p.setProperty("http.port", Integer.toString(httpPort));
-    p.setProperty("commit.interval.ms", Long.toString(options.commitIntervalMillis));
-    Path file = work.resolve("processor.properties");
-    try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      p.store(out, "docstream bench");
-    }
-    return file;
-  }
-
   /** The size of one document's {@code data} as the read API serves it. */
   private static long storedBytes(int httpPort, String doc) throws Exception {
     HttpResponse<byte[]> response =
@@ -200,11 +178,5 @@ public final class BenchMain implements Callable<Integer> {
 
   private Duration elapsed() {
     return Duration.ofNanos(System.nanoTime() - startNanos);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

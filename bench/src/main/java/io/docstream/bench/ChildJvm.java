@@ -24,11 +24,24 @@ final class ChildJvm implements AutoCloseable {
   static ChildJvm start(
       String name, int heapMegabytes, String mainClass, List<String> args, Path log)
       throws IOException {
+    return start(name, heapMegabytes, List.of(), mainClass, args, log);
+  }
+
+  /** Starts with {@code jvmOptions} (e.g. {@code -XX:+AlwaysPreTouch}) before the class path. */
+  static ChildJvm start(
+      String name,
+      int heapMegabytes,
+      List<String> jvmOptions,
+      String mainClass,
+      List<String> args,
+      Path log)
+      throws IOException {
     Files.createDirectories(log.getParent());
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xms" + heapMegabytes + "m");
     command.add("-Xmx" + heapMegabytes + "m");
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(OrphanGuard.class.getName());
@@ -45,6 +58,10 @@ final class ChildJvm implements AutoCloseable {
   /** CPU time (user + system) the JVM has used so far, in milliseconds. */
   long cpuMillis() {
     return process.info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
+  }
+
+  long pid() {
+    return process.pid();
   }
 
   void requireAlive() {

@@ -53,7 +53,7 @@ final class LoadGenerator implements AutoCloseable {
    * with the time it was due, not the time it went out, so a generator that falls behind shows as
    * latency instead of hiding it (no coordinated omission).
    */
-  void paced(Workload workload, int perSecond, Duration duration) {
+  void paced(Messages messages, int perSecond, Duration duration) {
     long startNanos = System.nanoTime();
     long startMillis = System.currentTimeMillis();
     long count = perSecond * duration.toSeconds();
@@ -63,7 +63,7 @@ final class LoadGenerator implements AutoCloseable {
       if (wait > 0) {
         LockSupport.parkNanos(wait);
       }
-      send(workload.next(startMillis + dueNanos / 1_000_000));
+      send(messages.next(startMillis + dueNanos / 1_000_000));
     }
     producer.flush();
   }
@@ -72,11 +72,11 @@ final class LoadGenerator implements AutoCloseable {
    * Sends as fast as the system takes it for {@code duration}, keeping at most {@code maxBacklog}
    * messages sent but not yet seen at the output, so the queue (and the drain after) stays bounded.
    */
-  void saturating(Workload workload, Duration duration, LongSupplier received, long maxBacklog) {
+  void saturating(Messages messages, Duration duration, LongSupplier received, long maxBacklog) {
     long deadline = System.nanoTime() + duration.toNanos();
     while (System.nanoTime() < deadline) {
       if (sent - received.getAsLong() < maxBacklog) {
-        send(workload.next(System.currentTimeMillis()));
+        send(messages.next(System.currentTimeMillis()));
       } else {
         producer.flush();
         LockSupport.parkNanos(200_000);

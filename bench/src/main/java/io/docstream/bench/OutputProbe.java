@@ -31,6 +31,7 @@ final class OutputProbe implements AutoCloseable {
   private final Thread thread;
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong other = new AtomicLong();
+  private volatile long windowFromMillis;
   private volatile Latencies window;
   private volatile boolean running = true;
   private volatile RuntimeException failure;
@@ -98,7 +99,7 @@ final class OutputProbe implements AutoCloseable {
       return;
     }
     Latencies open = window;
-    if (open != null) {
+    if (open != null && r.timestamp() >= windowFromMillis) {
       open.add(now - r.timestamp());
     }
     received.incrementAndGet();
@@ -114,6 +115,12 @@ final class OutputProbe implements AutoCloseable {
   }
 
   void openWindow(int capacity) {
+    openWindow(Long.MIN_VALUE, capacity);
+  }
+
+  /** Records the latency of records timestamped at or after {@code fromMillis} only. */
+  void openWindow(long fromMillis, int capacity) {
+    windowFromMillis = fromMillis;
     window = new Latencies(capacity);
   }
 

@@ -22,11 +22,11 @@ final class Procedure {
   }
 
   /** Sends one message at a time until one comes out: the real sign that the target is up. */
-  static void awaitEndToEnd(LoadGenerator generator, OutputProbe probe, Workload workload)
+  static void awaitEndToEnd(LoadGenerator generator, OutputProbe probe, Messages messages)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (System.nanoTime() < deadline) {
-      generator.paced(workload, 1, Duration.ofSeconds(1));
+      generator.paced(messages, 1, Duration.ofSeconds(1));
       if (probe.awaitReceived(1, Duration.ofSeconds(1))) {
         probe.awaitReceived(generator.sent(), DRAIN_TIMEOUT);
         return;

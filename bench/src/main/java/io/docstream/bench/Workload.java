@@ -12,7 +12,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * round-robin over a fixed set of json-space documents, and the messages that fill a document to a
  * given size first.
  */
-final class Workload {
+final class Workload implements Messages {
   /** Fields that updates cycle through, so documents stay at their pre-filled size. */
   private static final int UPDATE_FIELDS = 8;
 
@@ -45,13 +45,12 @@ final class Workload {
     return docs;
   }
 
-  /** The next update, timestamped {@code timestampMillis}. */
-  ProducerRecord<String, byte[]> next(long timestampMillis) {
+  @Override
+  public ProducerRecord<String, byte[]> next(long dueMillis) {
     long n = next++;
     ObjectNode body = Json.object().put("u" + (n % UPDATE_FIELDS), n);
     byte[] value = Json.bytes(Command.of(runId + "-" + n, body));
-    return new ProducerRecord<>(
-        topic, null, timestampMillis, docs.get((int) (n % docs.size())), value);
+    return new ProducerRecord<>(topic, null, dueMillis, docs.get((int) (n % docs.size())), value);
   }
 
   /** The messages that grow every document to about {@code bytes} of JSON. */
