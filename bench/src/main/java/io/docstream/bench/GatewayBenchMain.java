@@ -2,7 +2,7 @@ package io.docstream.bench;
 
 import io.docstream.broker.BrokerOptions;
 import io.docstream.broker.KafkaBroker;
-import io.docstream.topology.TopicNames;
+import io.docstream.serdes.TopicNames;
 import io.docstream.topology.TopicSetup;
 import io.netty.util.Version;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.docstream.bench;
 
 import io.docstream.gateway.DevTokens;
-import io.docstream.topology.TopicNames;
+import io.docstream.serdes.TopicNames;
 import java.io.IOException;
 import java.io.Writer;
 import java.net.ConnectException;

@@ -1,6 +1,6 @@
 package io.docstream.bench;
 
-import io.docstream.topology.TopicNames;
+import io.docstream.serdes.TopicNames;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
