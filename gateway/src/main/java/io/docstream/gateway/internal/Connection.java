@@ -8,11 +8,13 @@ final class Connection implements Client {
   private final Channel channel;
   private final Viewer viewer;
   private final Outbox outbox;
+  private final HandOff handOff;
 
-  Connection(Channel channel, Viewer viewer, Outbox outbox) {
+  Connection(Channel channel, Viewer viewer, Outbox outbox, HandOff handOff) {
     this.channel = channel;
     this.viewer = viewer;
     this.outbox = outbox;
+    this.handOff = handOff;
   }
 
   @Override
@@ -25,7 +27,14 @@ final class Connection implements Client {
     if (channel.eventLoop().inEventLoop()) {
       outbox.offer(frame);
     } else {
-      channel.eventLoop().execute(() -> outbox.offer(frame));
+      handOff.framesHandedOff(frame.bytes());
+      channel
+          .eventLoop()
+          .execute(
+              () -> {
+                handOff.framesTaken(frame.bytes());
+                outbox.offer(frame);
+              });
     }
   }
 

@@ -50,6 +50,13 @@ public final class GatewayMetrics {
             .register(registry);
   }
 
+  /** Registers the gauge of frame bytes on their way to event loops. */
+  void handOffBytes(java.util.function.Supplier<Number> bytes) {
+    Gauge.builder("docstream.gateway.handoff.bytes", bytes)
+        .description("frame bytes handed to event loops and not yet queued or written")
+        .register(registry);
+  }
+
   private Counter counter(String name, String description) {
     return Counter.builder(name).description(description).register(registry);
   }

@@ -52,6 +52,7 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
   private final GatewayLimits limits;
   private final GatewayMetrics metrics;
   private final Map<String, Feed> feeds = new HashMap<>();
+  private final HandOff handOff = new HandOff(HandOff.MAX_FRAME_BYTES);
 
   /** Per document, the hand-off of its latest send to Kafka: the next one waits for it. */
   private final Map<String, CompletableFuture<Void>> lastDispatch = new HashMap<>();
@@ -75,6 +76,7 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
     this.policies = policies;
     this.limits = limits;
     this.metrics = metrics;
+    metrics.handOffBytes(handOff::frameBytes);
     this.upstream = upstreamFactory.apply(this);
   }
 
@@ -102,8 +104,21 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
   }
 
   @Override
-  public void onRecords(List<Upstream.Event> events) {
-    loop.execute(() -> events.forEach(this::onEvent));
+  public void onRecords(List<Upstream.Event> events) throws InterruptedException {
+    handOff.awaitRoom();
+    loop.execute(
+        () -> {
+          try {
+            events.forEach(this::onEvent);
+          } finally {
+            handOff.batchApplied();
+          }
+        });
+  }
+
+  /** What connections count their frames in flight against. */
+  HandOff handOff() {
+    return handOff;
   }
 
   /** False when deltas no longer arrive (the upstream consumer stopped). */
@@ -623,6 +638,7 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
 
   @Override
   public void close() {
+    handOff.close();
     upstream.close();
     loop.shutdownNow();
   }

@@ -4,19 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.docstream.serdes.ErrorCode;
 import io.docstream.serdes.Json;
-import io.netty.buffer.ByteBufUtil;
 
 /**
- * One text frame for a client, already serialized (so that one delta serialized once can go to many
- * connections of the same view).
+ * One text frame for a client, already serialized to UTF-8, so that one delta serialized once goes
+ * to every connection of the same view without being encoded again. The bytes are never modified.
  *
  * @param kind what the frame is; snapshots and deltas of a document may be dropped for a slow
  *     client
  * @param doc the document the frame is about, or null
- * @param text the JSON text
- * @param bytes the UTF-8 size of {@code text}
+ * @param utf8 the JSON text in UTF-8
  */
-public record OutFrame(Kind kind, String doc, String text, int bytes) {
+public record OutFrame(Kind kind, String doc, byte[] utf8) {
   /** The frame types of protocol v1. */
   public enum Kind {
     SNAPSHOT,
@@ -33,8 +31,12 @@ public record OutFrame(Kind kind, String doc, String text, int bytes) {
   }
 
   static OutFrame of(Kind kind, String doc, ObjectNode json) {
-    String text = Json.text(json);
-    return new OutFrame(kind, doc, text, ByteBufUtil.utf8Bytes(text));
+    return new OutFrame(kind, doc, Json.bytes(json));
+  }
+
+  /** The frame's size in bytes, as counted against a connection's backlog. */
+  public int bytes() {
+    return utf8.length;
   }
 
   public static OutFrame snapshot(String doc, long seq, JsonNode data, boolean reset) {

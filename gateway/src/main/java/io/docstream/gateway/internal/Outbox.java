@@ -2,6 +2,7 @@ package io.docstream.gateway.internal;
 
 import io.docstream.gateway.GatewayLimits;
 import io.docstream.serdes.ErrorCode;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -110,7 +111,7 @@ final class Outbox extends ChannelInboundHandlerAdapter {
     while (!queue.isEmpty() && ctx.channel().isWritable()) {
       OutFrame frame = queue.pollFirst();
       account(-frame.bytes());
-      ctx.write(new TextWebSocketFrame(frame.text()));
+      ctx.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.utf8())));
       wrote = true;
     }
     if (wrote) {

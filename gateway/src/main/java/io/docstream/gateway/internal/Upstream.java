@@ -31,7 +31,8 @@ public interface Upstream extends AutoCloseable {
 
   /** Receives records in partition order, on the upstream's thread. */
   interface Listener {
-    void onRecords(List<Event> events);
+    /** Takes one poll's records; may wait while the gateway is overloaded, holding Kafka back. */
+    void onRecords(List<Event> events) throws InterruptedException;
   }
 
   /** One record read from a partition. */

@@ -48,11 +48,16 @@ final class Fakes {
     }
 
     void emit(String doc, Delta delta) {
-      listener.onRecords(List.of(new DeltaEvent(doc, delta)));
+      emit(new DeltaEvent(doc, delta));
     }
 
     void emit(Event event) {
-      listener.onRecords(List.of(event));
+      try {
+        listener.onRecords(List.of(event));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
     }
 
     @Override
@@ -116,7 +121,7 @@ final class Fakes {
 
     @Override
     public void deliver(OutFrame frame) {
-      frames.add(Json.parse(frame.text()));
+      frames.add(Json.parse(frame.utf8()));
     }
 
     List<JsonNode> ofType(String type) {

@@ -232,6 +232,22 @@ class HubTest {
   }
 
   @Test
+  void shouldHoldTheUpstreamBackWhileTooManyFrameBytesAreOnTheirWayToSockets() throws Exception {
+    RecordingClient client = liveClient(1);
+    hub.handOff().framesHandedOff((int) HandOff.MAX_FRAME_BYTES + 1);
+
+    CompletableFuture<Void> polled = CompletableFuture.runAsync(() -> emit(2));
+    Thread.sleep(300);
+    assertThat(polled).as("upstream waits while the sockets are behind").isNotDone();
+    assertThat(client.deltaSeqs()).isEmpty();
+
+    hub.handOff().framesTaken((int) HandOff.MAX_FRAME_BYTES + 1);
+    polled.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    settle();
+    assertThat(client.deltaSeqs()).containsExactly(2L);
+  }
+
+  @Test
   void shouldShareOneUpstreamWatchAndOneSnapshotPerDocument() {
     RecordingClient a = new RecordingClient(Viewer.of("alice"));
     RecordingClient b = new RecordingClient(Viewer.of("bob"));
