@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -45,7 +46,16 @@ final class TopicTail implements AutoCloseable {
 
   /** True when every assigned partition has been read to its end. */
   boolean atEnd() {
-    var ends = consumer.endOffsets(consumer.assignment());
+    return reached(ends());
+  }
+
+  /** The current end of every assigned partition. */
+  Map<TopicPartition, Long> ends() {
+    return consumer.endOffsets(consumer.assignment());
+  }
+
+  /** True when every partition has been read up to {@code ends}. */
+  boolean reached(Map<TopicPartition, Long> ends) {
     return ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
   }
 
