@@ -7,10 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.docstream.broker.SharedBroker;
 import io.docstream.serdes.ConfigReader;
 import io.docstream.serdes.Json;
-import io.docstream.serdes.TopicNames;
 import io.docstream.topology.ProcessorApp;
-import io.docstream.topology.ProcessorConfig;
-import io.docstream.topology.TopicSetup;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,27 +53,7 @@ class GatewayRestartIntegrationTest {
 
   @BeforeAll
   static void start() throws Exception {
-    String bootstrap = SharedBroker.bootstrapServers();
-    TopicSetup.ensure(
-        TopicSetup.adminProps(bootstrap, Map.of()), new TopicNames(PREFIX), 3, (short) 1);
-    processor =
-        ProcessorApp.start(
-            ProcessorConfig.from(
-                new ConfigReader(
-                    Map.of(
-                        "bootstrap.servers",
-                        bootstrap,
-                        "topic.prefix",
-                        PREFIX,
-                        "application.id",
-                        "gwrestart-it",
-                        "state.dir",
-                        dir.resolve("state").toString(),
-                        "http.port",
-                        "0",
-                        "commit.interval.ms",
-                        "20"))));
-    processor.awaitRunning(Duration.ofSeconds(60));
+    processor = TestProcessor.start(PREFIX, dir.resolve("state"));
   }
 
   @AfterAll

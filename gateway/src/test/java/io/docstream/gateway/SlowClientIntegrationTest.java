@@ -12,8 +12,6 @@ import io.docstream.serdes.Json;
 import io.docstream.serdes.JsonSerde;
 import io.docstream.serdes.TopicNames;
 import io.docstream.topology.ProcessorApp;
-import io.docstream.topology.ProcessorConfig;
-import io.docstream.topology.TopicSetup;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.URI;
@@ -98,26 +96,7 @@ class SlowClientIntegrationTest {
   @BeforeAll
   static void start() throws Exception {
     String bootstrap = SharedBroker.bootstrapServers();
-    TopicSetup.ensure(
-        TopicSetup.adminProps(bootstrap, Map.of()), new TopicNames(PREFIX), 3, (short) 1);
-    processor =
-        ProcessorApp.start(
-            ProcessorConfig.from(
-                new ConfigReader(
-                    Map.of(
-                        "bootstrap.servers",
-                        bootstrap,
-                        "topic.prefix",
-                        PREFIX,
-                        "application.id",
-                        "gwslow-it",
-                        "state.dir",
-                        dir.resolve("state").toString(),
-                        "http.port",
-                        "0",
-                        "commit.interval.ms",
-                        "20"))));
-    processor.awaitRunning(Duration.ofSeconds(60));
+    processor = TestProcessor.start(PREFIX, dir.resolve("state"));
     // the first transactions of a new processor are slow; pay for them before measuring
     push(WARM_UP_MESSAGES, 10_000, n -> WARM_UP);
     await()
