@@ -17,8 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,21 +30,15 @@ import org.slf4j.LoggerFactory;
  * {@code <dataDir>/broker.log}. Starting again on the same directory keeps the data; {@code
  * KafkaBroker.start(broker.options())} restarts on the same ports too.
  *
- * <p>No broker outlives the JVM that started it: a shutdown hook stops running brokers, and a
- * broker whose parent died without running hooks ({@code kill -9}) notices its closed stdin and
- * exits.
+ * <p>No broker outlives the JVM that started it: when that JVM is gone, even by {@code kill -9},
+ * the broker notices its closed stdin and shuts down cleanly. Owners that have clients of the
+ * broker (a processor committing its last transaction) close those first, then {@link #stop} it.
  */
 public final class KafkaBroker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaBroker.class);
   private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
   private static final int PORT_ATTEMPTS = 3;
-  private static final Set<KafkaBroker> running = ConcurrentHashMap.newKeySet();
-
-  static {
-    Runtime.getRuntime()
-        .addShutdownHook(new Thread(KafkaBroker::stopAllRunning, "docstream-broker-shutdown"));
-  }
 
   private final BrokerOptions options;
   private final Process process;
@@ -124,14 +116,12 @@ public final class KafkaBroker implements AutoCloseable {
       log.warn("Kafka broker pid {} ignored SIGTERM for {}; killing it", pid(), STOP_TIMEOUT);
       kill();
     }
-    running.remove(this);
   }
 
   /** Kills the broker at once ({@code kill -9}), as a crash would, and waits until it is gone. */
   public void kill() {
     process.destroyForcibly();
     exitedWithin(STOP_TIMEOUT);
-    running.remove(this);
   }
 
   /** Same as {@link #stop()}. */
@@ -174,7 +164,6 @@ public final class KafkaBroker implements AutoCloseable {
   private static KafkaBroker launchAndAwait(
       BrokerOptions options, BrokerLayout layout, StartFailure failure) {
     KafkaBroker broker = new KafkaBroker(options, launch(options, layout));
-    running.add(broker);
     try {
       ReadinessProbe.await(broker.process, options.port(), options.startTimeout(), failure);
       return broker;
@@ -211,12 +200,6 @@ public final class KafkaBroker implements AutoCloseable {
       throw new DocstreamException(
           ErrorCode.BROKER_START_FAILED, "Cannot launch the broker JVM in " + layout.dataDir(), e);
     }
-  }
-
-  private static void stopAllRunning() {
-    // SIGTERM every broker first so they shut down in parallel, then wait for each.
-    running.forEach(broker -> broker.process.destroy());
-    running.forEach(KafkaBroker::stop);
   }
 
   private static long millisSince(long startNanos) {
