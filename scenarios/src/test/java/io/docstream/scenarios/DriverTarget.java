@@ -60,6 +60,7 @@ final class DriverTarget implements ScenarioTarget {
   private static final class DriverSession implements Session {
     private final TopologyTestDriver driver;
     private final long timerIntervalMillis;
+    private final int historyDeltas;
     private final TestInputTopic<byte[], byte[]> commands;
     private final TestOutputTopic<byte[], byte[]> deltas;
     private final TestOutputTopic<byte[], byte[]> rejections;
@@ -72,6 +73,7 @@ final class DriverTarget implements ScenarioTarget {
       settings.put("state.dir", stateDir.toString());
       ProcessorConfig config = ProcessorConfig.from(new ConfigReader(settings));
       timerIntervalMillis = config.timerIntervalMillis();
+      historyDeltas = config.limits().historyDeltas();
       driver =
           new TopologyTestDriver(
               DocTopology.build(
@@ -126,7 +128,10 @@ final class DriverTarget implements ScenarioTarget {
     public Optional<ObjectNode> document(String key) {
       DocumentReader reader =
           new DocumentReader(
-              store(StoreNames.DOCS), store(StoreNames.META), store(StoreNames.HISTORY));
+              store(StoreNames.DOCS),
+              store(StoreNames.META),
+              store(StoreNames.HISTORY),
+              historyDeltas);
       try {
         return reader.snapshot(key).map(DriverSession::served);
       } catch (InterruptedException e) {

@@ -2,15 +2,20 @@ package io.docstream.state;
 
 import io.docstream.state.internal.KeyCodec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
-/** The most recent {@code maxDeltas} serialized deltas of each document, keyed by seq. */
+/**
+ * The most recent {@code maxDeltas} serialized deltas of each document, in a ring of {@code
+ * maxDeltas} slots per document: seq {@code s} lives in slot {@code s mod maxDeltas}, stored with
+ * its seq. A commit overwrites the slot of the delta that falls out of the history, one changelog
+ * record where a put and a delete would take two. After {@code maxDeltas} changes, deltas from
+ * before the change are no longer found (a resume from there gets a reset), never a wrong one.
+ */
 public final class DeltaHistory {
   private final KeyValueStore<Bytes, byte[]> store;
   private final int maxDeltas;
@@ -21,39 +26,38 @@ public final class DeltaHistory {
   }
 
   void append(String doc, long seq, byte[] delta) {
-    byte[] prefix = KeyCodec.docPrefix(doc);
-    store.put(Bytes.wrap(KeyCodec.withLong(prefix, seq)), delta);
-    long evict = seq - maxDeltas;
-    if (evict > 0) {
-      store.delete(Bytes.wrap(KeyCodec.withLong(prefix, evict)));
-    }
+    byte[] slot = new byte[Long.BYTES + delta.length];
+    System.arraycopy(KeyCodec.withLong(new byte[0], seq), 0, slot, 0, Long.BYTES);
+    System.arraycopy(delta, 0, slot, Long.BYTES, delta.length);
+    store.put(slotKey(KeyCodec.docPrefix(doc), seq, maxDeltas), slot);
   }
 
   /**
-   * The serialized deltas with seq in {@code (after, upTo]}, or empty when the history no longer
-   * reaches back to {@code after + 1}.
+   * The serialized deltas with seq in {@code (after, upTo]}, or empty when the history of {@code
+   * maxDeltas} deltas no longer reaches back to {@code after + 1}.
    */
   public static Optional<List<byte[]>> after(
-      ReadOnlyKeyValueStore<Bytes, byte[]> store, String doc, long after, long upTo) {
-    List<byte[]> out = new ArrayList<>();
-    if (after >= upTo) {
-      return Optional.of(out);
+      ReadOnlyKeyValueStore<Bytes, byte[]> store,
+      int maxDeltas,
+      String doc,
+      long after,
+      long upTo) {
+    if (upTo - after > maxDeltas) {
+      return Optional.empty();
     }
     byte[] prefix = KeyCodec.docPrefix(doc);
-    long expected = after + 1;
-    try (KeyValueIterator<Bytes, byte[]> it =
-        store.range(
-            Bytes.wrap(KeyCodec.withLong(prefix, after + 1)),
-            Bytes.wrap(KeyCodec.withLong(prefix, upTo)))) {
-      while (it.hasNext()) {
-        KeyValue<Bytes, byte[]> entry = it.next();
-        if (KeyCodec.readLong(entry.key.get(), prefix.length) != expected) {
-          return Optional.empty();
-        }
-        out.add(entry.value);
-        expected++;
+    List<byte[]> out = new ArrayList<>();
+    for (long seq = after + 1; seq <= upTo; seq++) {
+      byte[] slot = store.get(slotKey(prefix, seq, maxDeltas));
+      if (slot == null || KeyCodec.readLong(slot, 0) != seq) {
+        return Optional.empty();
       }
+      out.add(Arrays.copyOfRange(slot, Long.BYTES, slot.length));
     }
-    return expected == upTo + 1 ? Optional.of(out) : Optional.empty();
+    return Optional.of(out);
+  }
+
+  private static Bytes slotKey(byte[] docPrefix, long seq, int maxDeltas) {
+    return Bytes.wrap(KeyCodec.withLong(docPrefix, Math.floorMod(seq, maxDeltas)));
   }
 }

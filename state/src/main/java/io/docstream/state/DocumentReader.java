@@ -20,14 +20,17 @@ public final class DocumentReader {
   private final ReadOnlyKeyValueStore<Bytes, byte[]> docs;
   private final ReadOnlyKeyValueStore<Bytes, byte[]> meta;
   private final ReadOnlyKeyValueStore<Bytes, byte[]> history;
+  private final int historyDeltas;
 
   public DocumentReader(
       ReadOnlyKeyValueStore<Bytes, byte[]> docs,
       ReadOnlyKeyValueStore<Bytes, byte[]> meta,
-      ReadOnlyKeyValueStore<Bytes, byte[]> history) {
+      ReadOnlyKeyValueStore<Bytes, byte[]> history,
+      int historyDeltas) {
     this.docs = docs;
     this.meta = meta;
     this.history = history;
+    this.historyDeltas = historyDeltas;
   }
 
   /** A consistent snapshot, or empty when writes kept tearing every attempt. */
@@ -55,6 +58,6 @@ public final class DocumentReader {
    * longer reaches back that far.
    */
   public Optional<List<byte[]>> deltasAfter(String doc, long after) {
-    return DeltaHistory.after(history, doc, after, seq(doc));
+    return DeltaHistory.after(history, historyDeltas, doc, after, seq(doc));
   }
 }

@@ -8,10 +8,10 @@ public final class StoreNames {
   /** Per document: seq, stored bytes and a write-in-progress flag. */
   public static final String META = "docstream-meta";
 
-  /** Per document: the most recent deltas, keyed by seq. */
+  /** Per document: the most recent deltas, in a ring of slots keyed by seq. */
   public static final String HISTORY = "docstream-history";
 
-  /** Per document: message id to the seq it was applied at, and its eviction index. */
+  /** Per document: message id to the seq it was applied at, and a ring naming each seq's id. */
   public static final String DEDUPE = "docstream-dedupe";
 
   /** Pending timers by name and by fire time. */

@@ -15,12 +15,13 @@ class DocumentStateTest {
   private final KeyValueStore<Bytes, byte[]> docs = Stores.inMemory("docs");
   private final KeyValueStore<Bytes, byte[]> meta = Stores.inMemory("meta");
   private final KeyValueStore<Bytes, byte[]> history = Stores.inMemory("history");
+  private final KeyValueStore<Bytes, byte[]> dedupe = Stores.inMemory("dedupe");
   private final DocumentState state =
       new DocumentState(
           docs,
           meta,
           history,
-          Stores.inMemory("dedupe"),
+          dedupe,
           Stores.inMemory("timers"),
           new StateLimits(3, 2, 1 << 20, 1 << 20));
 
@@ -72,13 +73,20 @@ class DocumentStateTest {
 
   @Test
   void shouldServeHistoryOnlyWhileItReachesBack() {
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 11; i++) {
       commit("json/a", "{\"n\":" + i + "}", null);
+      commit("json/b", "{\"n\":" + i + "}", null);
     }
-    DocumentReader reader = new DocumentReader(docs, meta, history);
-    assertThat(reader.deltasAfter("json/a", 2)).hasValueSatisfying(l -> assertThat(l).hasSize(3));
-    assertThat(reader.deltasAfter("json/a", 5)).hasValueSatisfying(l -> assertThat(l).isEmpty());
-    assertThat(reader.deltasAfter("json/a", 1)).isEmpty();
+    DocumentReader reader = new DocumentReader(docs, meta, history, 3);
+    assertThat(reader.deltasAfter("json/a", 8))
+        .hasValueSatisfying(
+            l ->
+                assertThat(l)
+                    .extracting(b -> new String(b, StandardCharsets.UTF_8))
+                    .containsExactly("{\"seq\":9}", "{\"seq\":10}", "{\"seq\":11}"));
+    assertThat(reader.deltasAfter("json/a", 11)).hasValueSatisfying(l -> assertThat(l).isEmpty());
+    assertThat(reader.deltasAfter("json/a", 7)).isEmpty();
+    assertThat(entries(history)).isEqualTo(6);
   }
 
   @Test
@@ -90,6 +98,36 @@ class DocumentStateTest {
     commit("json/a", "{\"n\":3}", "m3");
     assertThat(state.dedupe().appliedAt("json/a", "m1")).isEmpty();
     assertThat(state.dedupe().appliedAt("json/a", "m2")).hasValue(2);
+    for (int i = 4; i <= 20; i++) {
+      commit("json/a", "{\"n\":" + i + "}", "m" + i);
+    }
+    assertThat(state.dedupe().appliedAt("json/a", "m18")).isEmpty();
+    assertThat(state.dedupe().appliedAt("json/a", "m19")).hasValue(19);
+    assertThat(state.dedupe().appliedAt("json/a", "m20")).hasValue(20);
+    assertThat(entries(dedupe)).as("two ids and their two slots").isEqualTo(4);
+  }
+
+  @Test
+  void shouldApplyAnIdAgainOnceTheWindowHasForgottenIt() {
+    commit("json/a", "{\"n\":1}", "m1");
+    commit("json/a", "{\"n\":2}", "m2");
+    commit("json/a", "{\"n\":3}", "m3");
+    commit("json/a", "{\"n\":4}", "m1");
+    commit("json/a", "{\"n\":5}", "m5");
+    assertThat(state.dedupe().appliedAt("json/a", "m1")).hasValue(4);
+    commit("json/a", "{\"n\":6}", "m6");
+    assertThat(state.dedupe().appliedAt("json/a", "m1")).isEmpty();
+  }
+
+  private static long entries(KeyValueStore<Bytes, byte[]> store) {
+    long n = 0;
+    try (var it = store.all()) {
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+    }
+    return n;
   }
 
   @Test

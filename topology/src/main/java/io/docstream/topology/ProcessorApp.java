@@ -70,7 +70,7 @@ public final class ProcessorApp implements AutoCloseable {
             streamsProps(config, self),
             clock);
     running.set(streams);
-    locator.set(new StreamsLocator(streams, self));
+    locator.set(new StreamsLocator(streams, self, config.limits().historyDeltas()));
     streams.setUncaughtExceptionHandler(
         e -> {
           LOG.error("stream thread failed; replacing it", e);

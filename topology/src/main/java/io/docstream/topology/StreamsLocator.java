@@ -19,10 +19,12 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public final class StreamsLocator implements DocumentLocator {
   private final KafkaStreams streams;
   private final HostInfo self;
+  private final int historyDeltas;
 
-  public StreamsLocator(KafkaStreams streams, HostInfo self) {
+  public StreamsLocator(KafkaStreams streams, HostInfo self, int historyDeltas) {
     this.streams = streams;
     this.self = self;
+    this.historyDeltas = historyDeltas;
   }
 
   @Override
@@ -45,7 +47,8 @@ public final class StreamsLocator implements DocumentLocator {
           new DocumentReader(
               store(StoreNames.DOCS, partition),
               store(StoreNames.META, partition),
-              store(StoreNames.HISTORY, partition)));
+              store(StoreNames.HISTORY, partition),
+              historyDeltas));
     } catch (InvalidStateStoreException e) {
       return new DocumentLocation.Migrating("partition is restoring: " + e.getMessage());
     }

@@ -37,7 +37,8 @@ class ReadApiTest {
         new DocumentReader(
             fixture.driver.getKeyValueStore(StoreNames.DOCS),
             fixture.driver.getKeyValueStore(StoreNames.META),
-            fixture.driver.getKeyValueStore(StoreNames.HISTORY));
+            fixture.driver.getKeyValueStore(StoreNames.HISTORY),
+            2);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     owner =
         new ReadApi(
