@@ -21,11 +21,18 @@ import java.util.function.BooleanSupplier;
  * same ids, every message not yet acked. It records every frame, so a test can check the guarantees
  * afterwards.
  *
+ * <p>Like the JS client, it does not count on hearing that a connection ended: after {@link
+ * #PING_AFTER_MILLIS} without a frame it sends {@code {"op":"ping"}}, and a connection silent for
+ * {@link #DEAD_AFTER_MILLIS} is dropped and replaced. (java.net.http's WebSocket, seen about once
+ * in 25 restarts, had its TCP connection closed under it without telling its listener.)
+ *
  * <p>Not thread-safe: one thread at a time drives it through {@link #drive}; read the results after
  * that thread has finished.
  */
 final class ResumingClient {
   private static final long RECONNECT_PAUSE_MILLIS = 50;
+  private static final long PING_AFTER_MILLIS = 1_000;
+  private static final long DEAD_AFTER_MILLIS = 5_000;
 
   private final String name;
   private final int port;
@@ -43,6 +50,7 @@ final class ResumingClient {
   private int next = 1;
   private long nextSendNanos;
   private long lastFrameNanos = System.nanoTime();
+  private long lastPingNanos;
   private volatile int ackCount; // read by other threads while this one drives
   private volatile boolean burstAsked;
   private volatile boolean burstSent;
@@ -115,11 +123,23 @@ final class ResumingClient {
         sendNew();
         nextSendNanos = now + TimeUnit.MILLISECONDS.toNanos(periodMillis);
       }
+      checkAlive(now);
       WsClient.Received r = ws.poll(5);
       if (r != null) {
         lastFrameNanos = r.nanos();
         handle(r.frame());
       }
+    }
+  }
+
+  private void checkAlive(long now) {
+    long silentMillis = TimeUnit.NANOSECONDS.toMillis(now - lastFrameNanos);
+    if (silentMillis >= DEAD_AFTER_MILLIS) {
+      broken = true;
+    } else if (silentMillis >= PING_AFTER_MILLIS
+        && TimeUnit.NANOSECONDS.toMillis(now - lastPingNanos) >= PING_AFTER_MILLIS) {
+      write("{\"op\":\"ping\"}");
+      lastPingNanos = now;
     }
   }
 
@@ -162,6 +182,7 @@ final class ResumingClient {
       }
     }
     broken = false;
+    lastFrameNanos = System.nanoTime();
     connects++;
     for (Map.Entry<String, Doc> e : docs.entrySet()) {
       long since = e.getValue().lastSeq;
@@ -211,6 +232,7 @@ final class ResumingClient {
         unacked.remove(id);
         ackCount++;
       }
+      case "pong" -> {}
       default -> unexpected.add(f);
     }
   }
