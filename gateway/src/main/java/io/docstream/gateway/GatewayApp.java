@@ -87,7 +87,8 @@ public final class GatewayApp implements AutoCloseable {
                   authenticator,
                   registry::scrape,
                   hub::healthy,
-                  devTokenIssuer(config)));
+                  devTokenIssuer(config),
+                  config.pingIntervalMillis()));
       started.add(0, server);
       LOG.info("gateway listening on ws://{}:{}/ws", config.host(), server.port());
       return new GatewayApp(started, server, registry);

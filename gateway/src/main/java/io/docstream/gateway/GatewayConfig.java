@@ -18,6 +18,7 @@ import java.util.Map;
  * topic.prefix                      docstream
  * gateway.host / gateway.port       127.0.0.1 / 8080 (0 picks a free port)
  * gateway.io.threads                2
+ * gateway.ping.interval.ms          30000 (ping a client silent this long, close it after twice; 0: off)
  * processor.urls                    http://127.0.0.1:8081 (comma-separated read API base URLs)
  * gateway.max.frame.bytes           65536        gateway.max.backlog.bytes   1048576
  * gateway.max.overflows             3            gateway.overflow.window.ms  60000
@@ -38,6 +39,7 @@ public record GatewayConfig(
     String host,
     int port,
     int ioThreads,
+    long pingIntervalMillis,
     List<String> processorUrls,
     GatewayLimits limits,
     AuthSettings auth,
@@ -76,6 +78,7 @@ public record GatewayConfig(
         c.string("gateway.host", "127.0.0.1"),
         c.intValue("gateway.port", 8080, 0, 65_535),
         c.intValue("gateway.io.threads", 2, 1, 64),
+        c.longValue("gateway.ping.interval.ms", 30_000, 0, 3_600_000),
         urls(c.string("processor.urls", "http://127.0.0.1:8081")),
         limits,
         new AuthSettings(
@@ -132,6 +135,7 @@ public record GatewayConfig(
         host,
         newPort,
         ioThreads,
+        pingIntervalMillis,
         processorUrls,
         limits,
         auth,

@@ -22,6 +22,7 @@ class GatewayConfigTest {
     GatewayConfig c = config(Map.of());
     assertThat(c.host()).isEqualTo("127.0.0.1");
     assertThat(c.port()).isEqualTo(8080);
+    assertThat(c.pingIntervalMillis()).isEqualTo(30_000);
     assertThat(c.topics().deltas()).isEqualTo("docstream.deltas");
     assertThat(c.processorUrls()).containsExactly("http://127.0.0.1:8081");
     assertThat(c.limits()).isEqualTo(GatewayLimits.defaults());
@@ -46,6 +47,7 @@ class GatewayConfigTest {
   @Test
   void shouldNameTheKeyOfABadValue() {
     assertInvalid(Map.of("gateway.port", "70000"), "gateway.port");
+    assertInvalid(Map.of("gateway.ping.interval.ms", "-1"), "gateway.ping.interval.ms");
     assertInvalid(Map.of("auth.hs256.secret", "short"), "auth.hs256.secret");
     assertInvalid(Map.of("processor.urls", "ftp://x"), "processor.urls");
     assertInvalid(Map.of("gateway.space.chat.read", "everyone"), "gateway.space.chat.read");

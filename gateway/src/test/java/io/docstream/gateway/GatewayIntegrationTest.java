@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -210,5 +211,48 @@ class GatewayIntegrationTest {
 
   private static String send(String doc, String id, String body) {
     return "{\"op\":\"send\",\"doc\":\"" + doc + "\",\"id\":\"" + id + "\",\"body\":" + body + "}";
+  }
+
+  @Test
+  void shouldPingASilentClientAndCloseItOnlyWhenItStaysSilent() throws Exception {
+    long intervalMillis = 1_000;
+    try (GatewayApp pinging =
+            GatewayApp.start(
+                GatewayConfig.from(
+                    new ConfigReader(
+                        Map.of(
+                            "bootstrap.servers",
+                            SharedBroker.bootstrapServers(),
+                            "topic.prefix",
+                            PREFIX,
+                            "gateway.port",
+                            "0",
+                            "processor.urls",
+                            "http://127.0.0.1:" + processor.httpPort(),
+                            "auth.hs256.secret",
+                            Tokens.SECRET,
+                            "gateway.ping.interval.ms",
+                            Long.toString(intervalMillis)))));
+        RawWebSocket mute = RawWebSocket.connect(pinging.port(), Tokens.valid("mute"), 64 * 1024);
+        WsClient answering = WsClient.connect(pinging.port(), Tokens.valid("alive"))) {
+      // A client that never answers gets a ping after one silent interval, then the connection ends
+      RawWebSocket.Frame ping = mute.read(10_000);
+      assertThat(ping.opcode()).isEqualTo(RawWebSocket.PING);
+      long pinged = System.nanoTime();
+      RawWebSocket.Frame close = mute.read(10_000);
+      assertThat(close.opcode()).isEqualTo(RawWebSocket.CLOSE);
+      assertThat(close.closeCode()).isEqualTo(1001);
+      assertThat(mute.read(10_000)).as("end of stream").isNull();
+      assertThat(Duration.ofNanos(System.nanoTime() - pinged))
+          .as("a further silent interval after the ping")
+          .isGreaterThanOrEqualTo(Duration.ofMillis(intervalMillis / 2));
+      assertThat(pinging.registry().scrape()).contains("docstream_gateway_silent_closes_total 1.0");
+
+      // while one that answers pings (java.net.http does by itself) stays, though it sends nothing
+      Thread.sleep(2 * intervalMillis);
+      assertThat(answering.isClosed()).isFalse();
+      answering.send("{\"op\":\"ping\"}");
+      assertThat(answering.next(WAIT_SECONDS).path("type").asText()).isEqualTo("pong");
+    }
   }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class RawWebSocket implements AutoCloseable {
   static final int TEXT = 0x1;
   static final int CLOSE = 0x8;
+  static final int PING = 0x9;
   private static final int FRAME_READ_TIMEOUT_MILLIS = 10_000;
 
   private final Socket socket;

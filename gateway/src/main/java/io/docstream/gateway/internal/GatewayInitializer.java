@@ -29,6 +29,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
   private final Supplier<String> scrape;
   private final BooleanSupplier healthy;
   private final Function<String, String> devTokens;
+  private final long pingIntervalMillis;
 
   public GatewayInitializer(
       Hub hub,
@@ -38,7 +39,8 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
       JwtAuthenticator authenticator,
       Supplier<String> scrape,
       BooleanSupplier healthy,
-      Function<String, String> devTokens) {
+      Function<String, String> devTokens,
+      long pingIntervalMillis) {
     this.hub = hub;
     this.policies = policies;
     this.limits = limits;
@@ -47,6 +49,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     this.scrape = scrape;
     this.healthy = healthy;
     this.devTokens = devTokens;
+    this.pingIntervalMillis = pingIntervalMillis;
   }
 
   @Override
@@ -67,6 +70,9 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
                 .forceCloseTimeoutMillis(Outbox.CLOSE_GRACE_MILLIS)
                 .dropPongFrames(true)
                 .build()));
+    if (pingIntervalMillis > 0) {
+      p.addLast("liveness", new Liveness(pingIntervalMillis, metrics));
+    }
     p.addLast("fragments", new WebSocketFrameAggregator(limits.maxFrameBytes()));
     Outbox outbox = new Outbox(limits, metrics);
     p.addLast("outbox", outbox);

@@ -21,6 +21,7 @@ public final class GatewayMetrics {
   final Counter acks;
   final Counter slowDrops;
   final Counter slowCloses;
+  final Counter silentCloses;
   final Counter badRecords;
   final Timer deliveryLatency;
 
@@ -42,6 +43,8 @@ public final class GatewayMetrics {
     acks = counter("docstream.gateway.acks", "sends acknowledged after commit");
     slowDrops = counter("docstream.gateway.slow.drops", "backlogs dropped for a slow client");
     slowCloses = counter("docstream.gateway.slow.closes", "connections closed with 4008");
+    silentCloses =
+        counter("docstream.gateway.silent.closes", "connections closed for not answering a ping");
     badRecords = counter("docstream.gateway.bad.records", "unreadable upstream records skipped");
     deliveryLatency =
         Timer.builder("docstream.gateway.delivery.latency")
