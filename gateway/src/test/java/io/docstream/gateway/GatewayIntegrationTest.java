@@ -3,8 +3,6 @@ package io.docstream.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.docstream.broker.SharedBroker;
-import io.docstream.serdes.ConfigReader;
 import io.docstream.serdes.ErrorCode;
 import io.docstream.serdes.Json;
 import io.docstream.topology.ProcessorApp;
@@ -37,27 +35,16 @@ class GatewayIntegrationTest {
 
   @BeforeAll
   static void start() throws Exception {
-    String bootstrap = SharedBroker.bootstrapServers();
     processor = TestProcessor.start(PREFIX, dir.resolve("state"));
     gateway =
-        GatewayApp.start(
-            GatewayConfig.from(
-                new ConfigReader(
-                    Map.of(
-                        "bootstrap.servers",
-                        bootstrap,
-                        "topic.prefix",
-                        PREFIX,
-                        "gateway.port",
-                        "0",
-                        "processor.urls",
-                        "http://127.0.0.1:" + processor.httpPort(),
-                        "auth.hs256.secret",
-                        Tokens.SECRET,
-                        "gateway.space.json.read",
-                        "anyone",
-                        "gateway.space.json.readers./private",
-                        "/members"))));
+        TestGateway.start(
+            PREFIX,
+            processor,
+            Map.of(
+                "gateway.space.json.read",
+                "anyone",
+                "gateway.space.json.readers./private",
+                "/members"));
   }
 
   @AfterAll
@@ -217,22 +204,10 @@ class GatewayIntegrationTest {
   void shouldPingASilentClientAndCloseItOnlyWhenItStaysSilent() throws Exception {
     long intervalMillis = 1_000;
     try (GatewayApp pinging =
-            GatewayApp.start(
-                GatewayConfig.from(
-                    new ConfigReader(
-                        Map.of(
-                            "bootstrap.servers",
-                            SharedBroker.bootstrapServers(),
-                            "topic.prefix",
-                            PREFIX,
-                            "gateway.port",
-                            "0",
-                            "processor.urls",
-                            "http://127.0.0.1:" + processor.httpPort(),
-                            "auth.hs256.secret",
-                            Tokens.SECRET,
-                            "gateway.ping.interval.ms",
-                            Long.toString(intervalMillis)))));
+            TestGateway.start(
+                PREFIX,
+                processor,
+                Map.of("gateway.ping.interval.ms", Long.toString(intervalMillis)));
         RawWebSocket mute = RawWebSocket.connect(pinging.port(), Tokens.valid("mute"), 64 * 1024);
         WsClient answering = WsClient.connect(pinging.port(), Tokens.valid("alive"))) {
       // A client that never answers gets a ping after one silent interval, then the connection ends

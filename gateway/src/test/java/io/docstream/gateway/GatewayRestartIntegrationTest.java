@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.docstream.broker.SharedBroker;
-import io.docstream.serdes.ConfigReader;
 import io.docstream.serdes.Json;
 import io.docstream.topology.ProcessorApp;
 import java.net.URI;
@@ -64,20 +62,7 @@ class GatewayRestartIntegrationTest {
   }
 
   private static GatewayApp gateway(int port) {
-    return GatewayApp.start(
-        GatewayConfig.from(
-            new ConfigReader(
-                Map.of(
-                    "bootstrap.servers",
-                    SharedBroker.bootstrapServers(),
-                    "topic.prefix",
-                    PREFIX,
-                    "gateway.port",
-                    Integer.toString(port),
-                    "processor.urls",
-                    "http://127.0.0.1:" + processor.httpPort(),
-                    "auth.hs256.secret",
-                    Tokens.SECRET))));
+    return TestGateway.start(PREFIX, processor, Map.of("gateway.port", Integer.toString(port)));
   }
 
   @Test

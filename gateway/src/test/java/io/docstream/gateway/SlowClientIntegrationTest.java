@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.docstream.broker.SharedBroker;
 import io.docstream.serdes.Command;
-import io.docstream.serdes.ConfigReader;
 import io.docstream.serdes.Json;
 import io.docstream.serdes.JsonSerde;
 import io.docstream.serdes.TopicNames;
@@ -95,7 +94,6 @@ class SlowClientIntegrationTest {
 
   @BeforeAll
   static void start() throws Exception {
-    String bootstrap = SharedBroker.bootstrapServers();
     processor = TestProcessor.start(PREFIX, dir.resolve("state"));
     // the first transactions of a new processor are slow; pay for them before measuring
     push(WARM_UP_MESSAGES, 10_000, n -> WARM_UP);
@@ -103,24 +101,14 @@ class SlowClientIntegrationTest {
         .atMost(Duration.ofSeconds(30))
         .until(() -> get("/docs/" + WARM_UP).get("seq").asLong() == WARM_UP_MESSAGES);
     gateway =
-        GatewayApp.start(
-            GatewayConfig.from(
-                new ConfigReader(
-                    Map.of(
-                        "bootstrap.servers",
-                        bootstrap,
-                        "topic.prefix",
-                        PREFIX,
-                        "gateway.port",
-                        "0",
-                        "processor.urls",
-                        "http://127.0.0.1:" + processor.httpPort(),
-                        "auth.hs256.secret",
-                        Tokens.SECRET,
-                        "gateway.max.backlog.bytes",
-                        Long.toString(MAX_BACKLOG_BYTES),
-                        "gateway.max.overflows",
-                        "1"))));
+        TestGateway.start(
+            PREFIX,
+            processor,
+            Map.of(
+                "gateway.max.backlog.bytes",
+                Long.toString(MAX_BACKLOG_BYTES),
+                "gateway.max.overflows",
+                "1"));
   }
 
   @AfterAll
