@@ -16,7 +16,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * s} in slot {@code s mod windowMessages}) names the id each seq applied, so the commit that pushes
  * an id out of the window overwrites its slot and deletes its entry: three changelog records per
  * message where a separate put and delete of an eviction index took four. An id is never forgotten
- * early: after {@code windowMessages} changes, slots holding seqs still inside the new window are
+ * early: when {@code windowMessages} is changed, slots holding seqs still inside the new window are
  * overwritten without deleting their ids, which are then kept for good.
  */
 public final class Dedupe {

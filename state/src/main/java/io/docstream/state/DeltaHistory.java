@@ -13,7 +13,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * The most recent {@code maxDeltas} serialized deltas of each document, in a ring of {@code
  * maxDeltas} slots per document: seq {@code s} lives in slot {@code s mod maxDeltas}, stored with
  * its seq. A commit overwrites the slot of the delta that falls out of the history, one changelog
- * record where a put and a delete would take two. After {@code maxDeltas} changes, deltas from
+ * record where a put and a delete would take two. When {@code maxDeltas} is changed, deltas from
  * before the change are no longer found (a resume from there gets a reset), never a wrong one.
  */
 public final class DeltaHistory {
@@ -26,10 +26,9 @@ public final class DeltaHistory {
   }
 
   void append(String doc, long seq, byte[] delta) {
-    byte[] slot = new byte[Long.BYTES + delta.length];
-    System.arraycopy(KeyCodec.withLong(new byte[0], seq), 0, slot, 0, Long.BYTES);
-    System.arraycopy(delta, 0, slot, Long.BYTES, delta.length);
-    store.put(slotKey(KeyCodec.docPrefix(doc), seq, maxDeltas), slot);
+    store.put(
+        slotKey(KeyCodec.docPrefix(doc), seq, maxDeltas),
+        KeyCodec.append(KeyCodec.withLong(new byte[0], seq), delta));
   }
 
   /**

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Liveness extends ChannelInboundHandlerAdapter {
   /** Going away. */
-  static final int CLOSE_CODE = 1001;
+  private static final int CLOSE_CODE = 1001;
 
   private final long intervalMillis;
   private final GatewayMetrics metrics;
