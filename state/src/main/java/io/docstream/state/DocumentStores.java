@@ -13,8 +13,9 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>Only the stores whose keys are written again and again (a document's entries and its meta) go
  * through Kafka Streams' record cache, which folds those writes into one changelog record per key
- * per commit. History, dedupe and timer keys are written once and deleted once, so the cache would
- * fold nothing and only cost its sorted-map upkeep on every message.
+ * per commit. A history or dedupe slot is written again only once the document's whole ring has
+ * turned, and a timer key once, so the cache would fold nothing there and only cost its sorted-map
+ * upkeep on every message.
  */
 public final class DocumentStores {
   private DocumentStores() {}
