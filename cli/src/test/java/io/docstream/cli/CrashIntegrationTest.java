@@ -3,6 +3,8 @@ package io.docstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.docstream.broker.BrokerOptions;
+import io.docstream.broker.KafkaBroker;
 import io.docstream.broker.SharedBroker;
 import io.docstream.serdes.Command;
 import io.docstream.serdes.Json;
@@ -48,14 +50,14 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
- * Fault test: a processor JVM is killed with {@code kill -9} in the middle of a stream of messages,
- * its state directory is deleted, and a new processor JVM takes over with the same configuration.
- * Nothing may be lost, applied twice or reordered, and every stored document must equal the fold of
- * its deltas.
+ * Fault tests: in the middle of a stream of messages, either a processor JVM is killed with {@code
+ * kill -9}, its state directory deleted and a new processor JVM started on the same configuration,
+ * or the broker is killed with {@code kill -9} and started again on its data. Nothing may be lost,
+ * applied twice or reordered, and every stored document must equal the fold of its deltas.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ProcessorCrashIntegrationTest {
-  private static final Logger log = LoggerFactory.getLogger(ProcessorCrashIntegrationTest.class);
+class CrashIntegrationTest {
+  private static final Logger log = LoggerFactory.getLogger(CrashIntegrationTest.class);
   private static final int MESSAGES = 3000;
   private static final int DOCUMENTS = 300;
   private static final int PARTITIONS = 6;
@@ -65,12 +67,14 @@ class ProcessorCrashIntegrationTest {
   @TempDir Path temp;
 
   private final List<ProcessorJvm> started = new ArrayList<>();
+  private final List<KafkaBroker> brokers = new ArrayList<>();
 
   @AfterEach
-  void stopProcessors() throws InterruptedException {
+  void stopProcessorsThenBrokers() throws InterruptedException {
     for (ProcessorJvm processor : started) {
       processor.close();
     }
+    brokers.forEach(KafkaBroker::stop);
   }
 
   @Test
@@ -125,54 +129,111 @@ class ProcessorCrashIntegrationTest {
       second.awaitHealthy(START_TIMEOUT);
       log.info("processor 2 (pid {}) healthy after {} ms", second.pid(), millisSince(t0));
 
-      // Then every message is applied, and exactly once
-      Set<String> sent = ids(0, MESSAGES);
-      boolean allApplied =
-          outcomes.awaitUntil(
-              o -> o.applications().keySet().containsAll(sent), Duration.ofSeconds(60));
-      assertThat(allApplied)
-          .as(() -> "every sent id applied within 60 s\n" + second.logTail())
-          .isTrue();
-      log.info("all {} messages applied after {} ms", MESSAGES, millisSince(t0));
-      awaitEveryPartitionReadable(second);
-      log.info("every partition readable after {} ms", millisSince(t0));
-      outcomes.readToEnd(Duration.ofSeconds(10));
-      log.info("read to end after {} ms", millisSince(t0));
-      assertThat(outcomes.applications().keySet()).isEqualTo(sent);
-      assertThat(outcomes.applications().entrySet())
-          .as("message ids applied more than once")
-          .filteredOn(e -> e.getValue() != 1)
-          .isEmpty();
-      assertThat(outcomes.rejections())
-          .as("rejections (a replay would show as DUPLICATE)")
-          .isEmpty();
-
-      // And each document's seq runs 1..n without gap or repeat
-      assertThat(outcomes.seqsByDoc()).hasSize(DOCUMENTS);
-      outcomes
-          .seqsByDoc()
-          .forEach(
-              (doc, seqs) ->
-                  assertThat(seqs)
-                      .as(doc)
-                      .containsExactlyElementsOf(
-                          LongStream.rangeClosed(1, seqs.size()).boxed().toList()));
-
-      // And the invariant checker agrees: stored == fold(deltas) for every document
-      int exit =
-          new CommandLine(new Main())
-              .execute(
-                  "verify",
-                  "--bootstrap",
-                  bootstrap,
-                  "--topic-prefix",
-                  prefix,
-                  "--url",
-                  second.url());
-      log.info("verified after {} ms", millisSince(t0));
-      assertThat(exit).as("docstream verify exit code").isZero();
-      log.info("done after {} ms", millisSince(t0));
+      assertAppliedExactlyOnceInOrder(outcomes, bootstrap, prefix, second, t0);
     }
+  }
+
+  @Test
+  void shouldApplyEveryMessageExactlyOnceWhenTheBrokerIsKilledAndRestarted() throws Exception {
+    long t0 = System.nanoTime();
+    // Given a broker of this test's own, the topics and a processor in its own JVM
+    KafkaBroker broker = startBroker(BrokerOptions.inDirectory(temp.resolve("broker")));
+    String bootstrap = broker.bootstrapServers();
+    String prefix = "broker-crash-" + UUID.randomUUID().toString().substring(0, 8);
+    TopicNames topics = new TopicNames(prefix);
+    TopicSetup.ensure(TopicSetup.adminProps(bootstrap, Map.of()), topics, PARTITIONS, (short) 1);
+    Path stateDir = temp.resolve("state");
+    int httpPort = ProcessorJvm.freePort();
+    Path config = writeConfig(bootstrap, prefix, stateDir, httpPort);
+    ProcessorJvm processor =
+        start(config, httpPort, Path.of("target", "it-logs", prefix, "processor.log"));
+    processor.awaitHealthy(START_TIMEOUT);
+    log.info("processor (pid {}) healthy after {} ms", processor.pid(), millisSince(t0));
+
+    try (KafkaProducer<String, byte[]> producer = idempotentProducer(bootstrap);
+        CommittedOutcomes outcomes = new CommittedOutcomes(bootstrap, topics)) {
+      // When the first half of the messages is sent and partly applied
+      int half = MESSAGES / 2;
+      for (int i = 0; i < half; i++) {
+        producer.send(message(topics, i));
+      }
+      producer.flush();
+      assertThat(outcomes.awaitUntil(o -> o.applications().size() >= half / 3, START_TIMEOUT))
+          .as(() -> "a third of the first half applied before the kill\n" + processor.logTail())
+          .isTrue();
+
+      // And the broker is killed with kill -9 while the second half streams in, then started
+      // again on the same ports and data
+      AtomicInteger sentOfSecondHalf = new AtomicInteger();
+      CompletableFuture<Void> secondHalf =
+          CompletableFuture.runAsync(() -> sendPaced(producer, topics, half, sentOfSecondHalf));
+      awaitAtLeast(sentOfSecondHalf, half / 5, Duration.ofSeconds(10));
+      broker.kill();
+      int sentAtKill = half + sentOfSecondHalf.get();
+      assertThat(sentAtKill).as("killed while messages were still being sent").isLessThan(MESSAGES);
+      log.info("killed the broker at {} ms: {} of {} sent", millisSince(t0), sentAtKill, MESSAGES);
+      startBroker(broker.options());
+      log.info("broker restarted after {} ms", millisSince(t0));
+      secondHalf.get(60, TimeUnit.SECONDS);
+
+      assertAppliedExactlyOnceInOrder(outcomes, bootstrap, prefix, processor, t0);
+    }
+  }
+
+  private KafkaBroker startBroker(BrokerOptions options) {
+    KafkaBroker broker = KafkaBroker.start(options);
+    brokers.add(broker);
+    return broker;
+  }
+
+  private static void assertAppliedExactlyOnceInOrder(
+      CommittedOutcomes outcomes, String bootstrap, String prefix, ProcessorJvm processor, long t0)
+      throws Exception {
+    // Then every message is applied, and exactly once
+    Set<String> sent = ids(0, MESSAGES);
+    boolean allApplied =
+        outcomes.awaitUntil(
+            o -> o.applications().keySet().containsAll(sent), Duration.ofSeconds(60));
+    assertThat(allApplied)
+        .as(() -> "every sent id applied within 60 s\n" + processor.logTail())
+        .isTrue();
+    log.info("all {} messages applied after {} ms", MESSAGES, millisSince(t0));
+    awaitEveryPartitionReadable(processor);
+    log.info("every partition readable after {} ms", millisSince(t0));
+    outcomes.readToEnd(Duration.ofSeconds(10));
+    log.info("read to end after {} ms", millisSince(t0));
+    assertThat(outcomes.applications().keySet()).isEqualTo(sent);
+    assertThat(outcomes.applications().entrySet())
+        .as("message ids applied more than once")
+        .filteredOn(e -> e.getValue() != 1)
+        .isEmpty();
+    assertThat(outcomes.rejections()).as("rejections (a replay would show as DUPLICATE)").isEmpty();
+
+    // And each document's seq runs 1..n without gap or repeat
+    assertThat(outcomes.seqsByDoc()).hasSize(DOCUMENTS);
+    outcomes
+        .seqsByDoc()
+        .forEach(
+            (doc, seqs) ->
+                assertThat(seqs)
+                    .as(doc)
+                    .containsExactlyElementsOf(
+                        LongStream.rangeClosed(1, seqs.size()).boxed().toList()));
+
+    // And the invariant checker agrees: stored == fold(deltas) for every document
+    int exit =
+        new CommandLine(new Main())
+            .execute(
+                "verify",
+                "--bootstrap",
+                bootstrap,
+                "--topic-prefix",
+                prefix,
+                "--url",
+                processor.url());
+    log.info("verified after {} ms", millisSince(t0));
+    assertThat(exit).as("docstream verify exit code").isZero();
+    log.info("done after {} ms", millisSince(t0));
   }
 
   private ProcessorJvm start(Path config, int httpPort, Path log) throws IOException {
@@ -194,7 +255,7 @@ class ProcessorCrashIntegrationTest {
     p.setProperty("kafka.session.timeout.ms", "10000");
     Path file = stateDir.resolveSibling("processor.properties");
     try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      p.store(out, "ProcessorCrashIntegrationTest");
+      p.store(out, "CrashIntegrationTest");
     }
     return file;
   }
@@ -279,7 +340,7 @@ class ProcessorCrashIntegrationTest {
 
   private static Set<String> ids(int from, int to) {
     return IntStream.range(from, to)
-        .mapToObj(ProcessorCrashIntegrationTest::id)
+        .mapToObj(CrashIntegrationTest::id)
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
