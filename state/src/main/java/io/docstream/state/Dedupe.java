@@ -48,7 +48,10 @@ public final class Dedupe {
             KeyCodec.withLong(
                 KeyCodec.append(prefix, BY_SLOT), Math.floorMod(seq, windowMessages)));
     byte[] previous = store.get(slotKey);
-    if (previous != null && KeyCodec.readLong(previous, 0) <= seq - windowMessages) {
+    // a value shorter than a seq is a bare id from the layout before the ring: nothing to evict
+    if (previous != null
+        && previous.length >= Long.BYTES
+        && KeyCodec.readLong(previous, 0) <= seq - windowMessages) {
       store.delete(byIdKey(prefix, Arrays.copyOfRange(previous, Long.BYTES, previous.length)));
     }
     store.put(slotKey, KeyCodec.append(KeyCodec.withLong(new byte[0], seq), idBytes));

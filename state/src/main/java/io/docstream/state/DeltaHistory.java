@@ -48,7 +48,7 @@ public final class DeltaHistory {
     List<byte[]> out = new ArrayList<>();
     for (long seq = after + 1; seq <= upTo; seq++) {
       byte[] slot = store.get(slotKey(prefix, seq, maxDeltas));
-      if (slot == null || KeyCodec.readLong(slot, 0) != seq) {
+      if (slot == null || slot.length < Long.BYTES || KeyCodec.readLong(slot, 0) != seq) {
         return Optional.empty();
       }
       out.add(Arrays.copyOfRange(slot, Long.BYTES, slot.length));

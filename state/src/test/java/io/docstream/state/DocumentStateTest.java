@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.docstream.document.Nodes;
 import io.docstream.serdes.Json;
+import io.docstream.state.internal.KeyCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
@@ -117,6 +118,30 @@ class DocumentStateTest {
     assertThat(state.dedupe().appliedAt("json/a", "m1")).hasValue(4);
     commit("json/a", "{\"n\":6}", "m6");
     assertThat(state.dedupe().appliedAt("json/a", "m1")).isEmpty();
+  }
+
+  @Test
+  void shouldTakeOverStoresWrittenBeforeTheRings() {
+    // the old layout: history keyed doc+seq holding the bare delta, dedupe doc+'s'+seq -> bare id
+    byte[] prefix = KeyCodec.docPrefix("json/a");
+    for (long seq = 1; seq <= 2; seq++) {
+      history.put(
+          Bytes.wrap(KeyCodec.withLong(prefix, seq)), "{}".getBytes(StandardCharsets.UTF_8));
+    }
+    dedupe.put(
+        Bytes.wrap(KeyCodec.withLong(KeyCodec.append(prefix, (byte) 's'), 1)),
+        "m1".getBytes(StandardCharsets.UTF_8));
+
+    commit("json/a", "{\"n\":1}", "m9");
+
+    assertThat(state.dedupe().appliedAt("json/a", "m9")).hasValue(1);
+    assertThat(new DocumentReader(docs, meta, history, 3).deltasAfter("json/a", 0))
+        .hasValueSatisfying(
+            l ->
+                assertThat(l)
+                    .extracting(b -> new String(b, StandardCharsets.UTF_8))
+                    .containsExactly("{\"seq\":1}"));
+    assertThat(DeltaHistory.after(history, 3, "json/a", 1, 2)).as("an old entry").isEmpty();
   }
 
   private static long entries(KeyValueStore<Bytes, byte[]> store) {
