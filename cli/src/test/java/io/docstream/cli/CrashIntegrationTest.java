@@ -84,36 +84,22 @@ class CrashIntegrationTest {
     String bootstrap = SharedBroker.bootstrapServers();
     String prefix = "crash-" + UUID.randomUUID().toString().substring(0, 8);
     TopicNames topics = new TopicNames(prefix);
-    TopicSetup.ensure(TopicSetup.adminProps(bootstrap, Map.of()), topics, PARTITIONS, (short) 1);
     Path stateDir = temp.resolve("state");
     int httpPort = ProcessorJvm.freePort();
-    Path config = writeConfig(bootstrap, prefix, stateDir, httpPort);
+    Path config = createTopicsAndConfig(bootstrap, topics, stateDir, httpPort);
     Path logs = Path.of("target", "it-logs", prefix);
-    ProcessorJvm first = start(config, httpPort, logs.resolve("processor-1.log"));
-    first.awaitHealthy(START_TIMEOUT);
-    log.info("processor 1 (pid {}) healthy after {} ms", first.pid(), millisSince(t0));
+    ProcessorJvm first = startHealthy(config, httpPort, logs.resolve("processor-1.log"), t0);
 
     try (KafkaProducer<String, byte[]> producer = idempotentProducer(bootstrap);
         CommittedOutcomes outcomes = new CommittedOutcomes(bootstrap, topics)) {
       // When the first half of the messages is sent and partly applied
-      int half = MESSAGES / 2;
-      for (int i = 0; i < half; i++) {
-        producer.send(message(topics, i));
-      }
-      producer.flush();
-      assertThat(outcomes.awaitUntil(o -> o.applications().size() >= half / 3, START_TIMEOUT))
-          .as(() -> "a third of the first half applied before the kill\n" + first.logTail())
-          .isTrue();
+      sendFirstHalf(producer, topics, outcomes, first);
 
       // And the processor is killed with kill -9 while the second half streams in
-      AtomicInteger sentOfSecondHalf = new AtomicInteger();
-      CompletableFuture<Void> secondHalf =
-          CompletableFuture.runAsync(() -> sendPaced(producer, topics, half, sentOfSecondHalf));
-      awaitAtLeast(sentOfSecondHalf, half / 5, Duration.ofSeconds(10));
+      SecondHalf secondHalf = SecondHalf.start(producer, topics);
       int appliedAtKill = outcomes.applications().size();
       first.killHard();
-      int sentAtKill = half + sentOfSecondHalf.get();
-      assertThat(sentAtKill).as("killed while messages were still being sent").isLessThan(MESSAGES);
+      int sentAtKill = secondHalf.sentSoFarOfAll();
       log.info(
           "killed processor 1 at {} ms: {} of {} sent, {} seen applied",
           millisSince(t0),
@@ -125,7 +111,7 @@ class CrashIntegrationTest {
       Utils.delete(stateDir.toFile());
       assertThat(stateDir).doesNotExist();
       ProcessorJvm second = start(config, httpPort, logs.resolve("processor-2.log"));
-      secondHalf.get(30, TimeUnit.SECONDS);
+      secondHalf.done().get(30, TimeUnit.SECONDS);
       second.awaitHealthy(START_TIMEOUT);
       log.info("processor 2 (pid {}) healthy after {} ms", second.pid(), millisSince(t0));
 
@@ -141,42 +127,77 @@ class CrashIntegrationTest {
     String bootstrap = broker.bootstrapServers();
     String prefix = "broker-crash-" + UUID.randomUUID().toString().substring(0, 8);
     TopicNames topics = new TopicNames(prefix);
-    TopicSetup.ensure(TopicSetup.adminProps(bootstrap, Map.of()), topics, PARTITIONS, (short) 1);
-    Path stateDir = temp.resolve("state");
     int httpPort = ProcessorJvm.freePort();
-    Path config = writeConfig(bootstrap, prefix, stateDir, httpPort);
+    Path config = createTopicsAndConfig(bootstrap, topics, temp.resolve("state"), httpPort);
     ProcessorJvm processor =
-        start(config, httpPort, Path.of("target", "it-logs", prefix, "processor.log"));
-    processor.awaitHealthy(START_TIMEOUT);
-    log.info("processor (pid {}) healthy after {} ms", processor.pid(), millisSince(t0));
+        startHealthy(config, httpPort, Path.of("target", "it-logs", prefix, "processor.log"), t0);
 
     try (KafkaProducer<String, byte[]> producer = idempotentProducer(bootstrap);
         CommittedOutcomes outcomes = new CommittedOutcomes(bootstrap, topics)) {
       // When the first half of the messages is sent and partly applied
-      int half = MESSAGES / 2;
-      for (int i = 0; i < half; i++) {
-        producer.send(message(topics, i));
-      }
-      producer.flush();
-      assertThat(outcomes.awaitUntil(o -> o.applications().size() >= half / 3, START_TIMEOUT))
-          .as(() -> "a third of the first half applied before the kill\n" + processor.logTail())
-          .isTrue();
+      sendFirstHalf(producer, topics, outcomes, processor);
 
       // And the broker is killed with kill -9 while the second half streams in, then started
       // again on the same ports and data
-      AtomicInteger sentOfSecondHalf = new AtomicInteger();
-      CompletableFuture<Void> secondHalf =
-          CompletableFuture.runAsync(() -> sendPaced(producer, topics, half, sentOfSecondHalf));
-      awaitAtLeast(sentOfSecondHalf, half / 5, Duration.ofSeconds(10));
+      SecondHalf secondHalf = SecondHalf.start(producer, topics);
       broker.kill();
-      int sentAtKill = half + sentOfSecondHalf.get();
-      assertThat(sentAtKill).as("killed while messages were still being sent").isLessThan(MESSAGES);
+      int sentAtKill = secondHalf.sentSoFarOfAll();
       log.info("killed the broker at {} ms: {} of {} sent", millisSince(t0), sentAtKill, MESSAGES);
       startBroker(broker.options());
       log.info("broker restarted after {} ms", millisSince(t0));
-      secondHalf.get(60, TimeUnit.SECONDS);
+      secondHalf.done().get(60, TimeUnit.SECONDS);
 
       assertAppliedExactlyOnceInOrder(outcomes, bootstrap, prefix, processor, t0);
+    }
+  }
+
+  private ProcessorJvm startHealthy(Path config, int httpPort, Path logFile, long t0)
+      throws IOException, InterruptedException {
+    ProcessorJvm processor = start(config, httpPort, logFile);
+    processor.awaitHealthy(START_TIMEOUT);
+    log.info("processor (pid {}) healthy after {} ms", processor.pid(), millisSince(t0));
+    return processor;
+  }
+
+  private static Path createTopicsAndConfig(
+      String bootstrap, TopicNames topics, Path stateDir, int httpPort) throws IOException {
+    TopicSetup.ensure(TopicSetup.adminProps(bootstrap, Map.of()), topics, PARTITIONS, (short) 1);
+    return writeConfig(bootstrap, topics.prefix(), stateDir, httpPort);
+  }
+
+  /** Sends the first half of the messages and waits until a third of that half is applied. */
+  private static void sendFirstHalf(
+      KafkaProducer<String, byte[]> producer,
+      TopicNames topics,
+      CommittedOutcomes outcomes,
+      ProcessorJvm processor)
+      throws InterruptedException {
+    for (int i = 0; i < MESSAGES / 2; i++) {
+      producer.send(message(topics, i));
+    }
+    producer.flush();
+    assertThat(outcomes.awaitUntil(o -> o.applications().size() >= MESSAGES / 6, START_TIMEOUT))
+        .as(() -> "a third of the first half applied before the kill\n" + processor.logTail())
+        .isTrue();
+  }
+
+  /** The second half of the messages, sent paced in the background. */
+  private record SecondHalf(CompletableFuture<Void> done, AtomicInteger sent) {
+    /** Starts sending and returns once a fifth of the second half is sent. */
+    static SecondHalf start(KafkaProducer<String, byte[]> producer, TopicNames topics)
+        throws InterruptedException {
+      AtomicInteger sent = new AtomicInteger();
+      CompletableFuture<Void> done =
+          CompletableFuture.runAsync(() -> sendPaced(producer, topics, MESSAGES / 2, sent));
+      awaitAtLeast(sent, MESSAGES / 10, Duration.ofSeconds(10));
+      return new SecondHalf(done, sent);
+    }
+
+    /** Messages sent so far of all; fewer than all, or the crash came too late to test anything. */
+    int sentSoFarOfAll() {
+      int n = MESSAGES / 2 + sent.get();
+      assertThat(n).as("killed while messages were still being sent").isLessThan(MESSAGES);
+      return n;
     }
   }
 
