@@ -47,7 +47,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 
 /**
  * Fault tests: in the middle of a stream of messages, either a processor JVM is killed with {@code
@@ -242,16 +241,7 @@ class CrashIntegrationTest {
                         LongStream.rangeClosed(1, seqs.size()).boxed().toList()));
 
     // And the invariant checker agrees: stored == fold(deltas) for every document
-    int exit =
-        new CommandLine(new Main())
-            .execute(
-                "verify",
-                "--bootstrap",
-                bootstrap,
-                "--topic-prefix",
-                prefix,
-                "--url",
-                processor.url());
+    int exit = VerifyRun.exitCode(bootstrap, prefix, processor.url());
     log.info("verified after {} ms", millisSince(t0));
     assertThat(exit).as("docstream verify exit code").isZero();
     log.info("done after {} ms", millisSince(t0));

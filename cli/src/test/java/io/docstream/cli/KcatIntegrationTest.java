@@ -44,7 +44,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A producer that is not Java drives docstream: kcat (librdkafka) writes to the commands topic with
@@ -217,15 +216,7 @@ class KcatIntegrationTest {
 
     // And the invariant checker agrees for every document of this deployment
     int exit =
-        new CommandLine(new Main())
-            .execute(
-                "verify",
-                "--bootstrap",
-                bootstrap,
-                "--topic-prefix",
-                topics.prefix(),
-                "--url",
-                "http://127.0.0.1:" + processor.httpPort());
+        VerifyRun.exitCode(bootstrap, topics.prefix(), "http://127.0.0.1:" + processor.httpPort());
     assertThat(exit).as("docstream verify exit code").isZero();
   }
 

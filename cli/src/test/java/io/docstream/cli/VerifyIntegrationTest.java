@@ -29,7 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code docstream verify} passes while messages flow, and fails on a forged gap. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -146,17 +145,12 @@ class VerifyIntegrationTest {
     try (PrintStream capture = new PrintStream(out, true, StandardCharsets.UTF_8)) {
       System.setOut(capture);
       exit =
-          new CommandLine(new Main())
-              .execute(
-                  "verify",
-                  "--bootstrap",
-                  bootstrap,
-                  "--topic-prefix",
-                  deployment.prefix(),
-                  "--url",
-                  "http://127.0.0.1:" + processor.httpPort(),
-                  "--settle-seconds",
-                  "20");
+          VerifyRun.exitCode(
+              bootstrap,
+              deployment.prefix(),
+              "http://127.0.0.1:" + processor.httpPort(),
+              "--settle-seconds",
+              "20");
     } finally {
       System.setOut(stdout);
     }
