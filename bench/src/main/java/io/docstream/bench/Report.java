@@ -69,13 +69,14 @@ record Report(
         "Documents pre-filled to size with 1000-character fields before their updates; docstream's cache is 64 MiB per task (default)");
     line(
         md,
-        "Per target: warm-up %d s (first in a JVM) or %d s at %d msg/s, discarded; latency window %d s at %d msg/s; throughput window %d s saturating with at most 20,000 messages in flight",
+        "Per target: warm-up %d s (first in a JVM) or %d s at %d msg/s, discarded; latency window %d s at %d msg/s; throughput window %d s saturating with at most %,d messages in flight",
         options.warmUpSeconds,
         options.shortWarmUpSeconds,
         options.ratePerSecond,
         options.latencySeconds,
         options.ratePerSecond,
-        options.throughputSeconds);
+        options.throughputSeconds,
+        Procedure.maxInFlight(options));
     line(
         md,
         "Latency: record timestamp (the time the message was due to be sent) to receipt by the read_committed consumer, nearest-rank percentiles");
