@@ -17,7 +17,8 @@ final class Procedure {
   /**
    * Messages in flight per millisecond of commit interval while saturating: a target can only
    * release what it committed, so a fixed cap would bound it at cap / interval. This allows 200,000
-   * msg/s at any interval, above every target's ceiling on this machine.
+   * msg/s at any interval: above the processor's ceiling on this machine, though the pass-through
+   * reaches it at a 1 s interval.
    */
   private static final long MAX_IN_FLIGHT_PER_COMMIT_MILLI = 200;
 
