@@ -10,10 +10,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param error a one-line human reason
  * @param ts the message timestamp, epoch millis
  * @param seq for {@link ErrorCode#DUPLICATE}: the seq the message was applied at; otherwise null
+ * @param actor the actor of the message, or null when it had none or could not be read
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Rejection(String id, int code, String error, long ts, Long seq) {
-  public static Rejection of(String id, DocstreamException e, long ts) {
-    return new Rejection(id, e.code(), e.getMessage(), ts, null);
+public record Rejection(String id, int code, String error, long ts, Long seq, String actor) {
+  public static Rejection of(String id, String actor, DocstreamException e, long ts) {
+    return new Rejection(id, e.code(), e.getMessage(), ts, null, actor);
   }
 }

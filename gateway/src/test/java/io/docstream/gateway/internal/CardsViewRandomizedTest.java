@@ -142,7 +142,7 @@ class CardsViewRandomizedTest {
       }
       seq++;
       history.add(state.root().deepCopy());
-      upstream.emit(doc, new Delta(seq, patch, List.of("m" + move), clock));
+      upstream.emit(doc, new Delta(seq, patch, List.of("m" + move), clock, null, null));
       if (move == MOVES / 2) {
         late = new RecordingClient(Viewer.of(names.get(1)));
         hub.subscribe(late, key, null);

@@ -22,7 +22,8 @@ final class Fakes {
   private Fakes() {}
 
   static Delta delta(long seq, String patch, String... ids) {
-    return new Delta(seq, (ObjectNode) Json.parse(patch), List.of(ids), System.currentTimeMillis());
+    return new Delta(
+        seq, (ObjectNode) Json.parse(patch), List.of(ids), System.currentTimeMillis(), null, null);
   }
 
   /** Upstream with one partition per document name; adding completes with {@link #adding}. */

@@ -309,7 +309,7 @@ class HubTest {
     settle();
     upstream.emit(
         new Upstream.RejectionEvent(
-            DOC.toString(), new Rejection("c1-1", ErrorCode.DUPLICATE.code(), "dup", 0, 3L)));
+            DOC.toString(), new Rejection("c1-1", ErrorCode.DUPLICATE.code(), "dup", 0, 3L, null)));
     settle();
 
     assertThat(client.frames.get(0).get("type").asText()).isEqualTo("ack");
@@ -324,7 +324,7 @@ class HubTest {
     upstream.emit(
         new Upstream.RejectionEvent(
             DOC.toString(),
-            new Rejection("c1-2", ErrorCode.CHAT_TEXT_INVALID.code(), "too long", 0, null)));
+            new Rejection("c1-2", ErrorCode.CHAT_TEXT_INVALID.code(), "too long", 0, null, null)));
     settle();
 
     assertThat(client.frames.get(0))

@@ -93,7 +93,7 @@ public final class DocProcessor implements Processor<byte[], byte[], byte[], byt
       }
       emit(record, doc.toString(), applier.apply(doc, command, ts), started);
     } catch (DocstreamException e) {
-      reject(record, command == null ? null : command.id(), e, ts);
+      reject(record, command, e, ts);
     }
   }
 
@@ -115,7 +115,8 @@ public final class DocProcessor implements Processor<byte[], byte[], byte[], byt
     }
   }
 
-  private void reject(Record<byte[], byte[]> record, String id, DocstreamException e, long ts) {
+  private void reject(
+      Record<byte[], byte[]> record, Command command, DocstreamException e, long ts) {
     RecordMetadata where = context.recordMetadata().orElse(null);
     LOG.warn(
         "rejected record at {}-{}@{}: {}",
@@ -123,7 +124,9 @@ public final class DocProcessor implements Processor<byte[], byte[], byte[], byt
         where == null ? -1 : where.partition(),
         where == null ? -1 : where.offset(),
         e.toString());
-    Rejection rejection = Rejection.of(id, e, ts);
+    Rejection rejection =
+        Rejection.of(
+            command == null ? null : command.id(), command == null ? null : command.actor(), e, ts);
     context.forward(record.withValue(Json.bytes(rejection)), REJECTIONS);
     settings.metrics().rejected(e.code());
   }

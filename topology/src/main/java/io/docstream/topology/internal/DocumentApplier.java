@@ -52,7 +52,8 @@ final class DocumentApplier {
                 ErrorCode.DUPLICATE.code(),
                 "message " + id + " was already applied at seq " + seq.getAsLong(),
                 ts,
-                seq.getAsLong()));
+                seq.getAsLong(),
+                command.actor()));
       }
     }
     Space space =
@@ -78,26 +79,39 @@ final class DocumentApplier {
       space.logic().apply(invocation, document);
     } catch (DocstreamException e) {
       document.rollback();
-      return rejected(id, e, ts);
+      return rejected(id, command.actor(), e, ts);
     } catch (RuntimeException | StackOverflowError e) {
       document.rollback();
       LOG.warn("logic of space {} threw on {} message {}", key.space(), doc, id, e);
       return rejected(
           id,
+          command.actor(),
           new DocstreamException(ErrorCode.LOGIC_FAILED, "logic failed: " + e.getClass().getName()),
           ts);
     }
     ObjectNode patch = document.commit();
     List<String> ids = id == null ? List.of() : List.of(id);
-    Delta delta = new Delta(seq, patch, ids, ts);
+    Delta delta = new Delta(seq, patch, ids, ts, command.actor(), null);
     byte[] serialized = Json.bytes(delta);
     if (serialized.length > maxDeltaBytes) {
-      return undo(doc, id, ts, ErrorCode.DELTA_TOO_LARGE, serialized.length + " bytes of delta");
+      return undo(
+          doc,
+          id,
+          command.actor(),
+          ts,
+          ErrorCode.DELTA_TOO_LARGE,
+          serialized.length + " bytes of delta");
     }
     EntryPlan plan = state.plan(doc, patch);
     long storedBytes = entry.meta().storedBytes() + plan.storedBytesChange();
     if (storedBytes > state.limits().maxDocumentBytes()) {
-      return undo(doc, id, ts, ErrorCode.DOCUMENT_TOO_LARGE, storedBytes + " stored bytes");
+      return undo(
+          doc,
+          id,
+          command.actor(),
+          ts,
+          ErrorCode.DOCUMENT_TOO_LARGE,
+          storedBytes + " stored bytes");
     }
     for (TimerRequest request : invocation.timerRequests()) {
       if (request instanceof TimerRequest.Schedule s) {
@@ -118,13 +132,13 @@ final class DocumentApplier {
   }
 
   /** The change is already committed in memory only: dropping the cached copy forgets it. */
-  private Outcome undo(String doc, String id, long ts, ErrorCode code, String size) {
+  private Outcome undo(String doc, String id, String actor, long ts, ErrorCode code, String size) {
     state.cache().invalidate(doc);
-    return rejected(id, new DocstreamException(code, "message would make " + size), ts);
+    return rejected(id, actor, new DocstreamException(code, "message would make " + size), ts);
   }
 
-  private static Outcome rejected(String id, DocstreamException e, long ts) {
-    return new Outcome.Rejected(Rejection.of(id, e, ts));
+  private static Outcome rejected(String id, String actor, DocstreamException e, long ts) {
+    return new Outcome.Rejected(Rejection.of(id, actor, e, ts));
   }
 
   /** Deterministic: the same message at the same seq always draws the same numbers. */
