@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Settings from a properties file overridden by environment variables: {@code DOCSTREAM_} plus the
@@ -18,6 +21,8 @@ public final class ConfigReader {
   private static final String ENV_PREFIX = "DOCSTREAM_";
 
   private final Map<String, String> values;
+  private final Set<String> readKeys = new HashSet<>();
+  private final Set<String> readPrefixes = new HashSet<>();
 
   public ConfigReader(Map<String, String> values) {
     this.values = new TreeMap<>(values);
@@ -53,8 +58,23 @@ public final class ConfigReader {
     return values;
   }
 
+  /**
+   * The keys that no accessor has asked for so far, neither by name nor under a prefix: after a
+   * component built its config from this reader, these are keys it does not know (e.g. typos).
+   */
+  public Set<String> unreadKeys() {
+    Set<String> out = new TreeSet<>();
+    for (String key : values.keySet()) {
+      if (!readKeys.contains(key) && readPrefixes.stream().noneMatch(key::startsWith)) {
+        out.add(key);
+      }
+    }
+    return out;
+  }
+
   /** The entries under {@code prefix}, with the prefix removed. */
   public Map<String, String> withPrefix(String prefix) {
+    readPrefixes.add(prefix);
     Map<String, String> out = new TreeMap<>();
     values.forEach(
         (k, v) -> {
@@ -66,11 +86,13 @@ public final class ConfigReader {
   }
 
   public String string(String key, String fallback) {
+    readKeys.add(key);
     String v = values.get(key);
     return v == null || v.isEmpty() ? fallback : v;
   }
 
   public String required(String key) {
+    readKeys.add(key);
     String v = values.get(key);
     if (v == null || v.isEmpty()) {
       throw invalid(key, "is required");
@@ -79,6 +101,7 @@ public final class ConfigReader {
   }
 
   public long longValue(String key, long fallback, long min, long max) {
+    readKeys.add(key);
     String v = values.get(key);
     if (v == null || v.isEmpty()) {
       return fallback;
