@@ -1,5 +1,6 @@
 package io.docstream.broker;
 
+import io.docstream.broker.internal.ContainerBroker;
 import io.docstream.serdes.DocstreamException;
 import io.docstream.serdes.ErrorCode;
 import java.io.IOException;
@@ -7,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,12 +18,14 @@ import org.slf4j.LoggerFactory;
  * temporary directory, stopped and deleted when the JVM exits. Tests that stop, kill or restart a
  * broker start their own {@link KafkaBroker} instead.
  *
- * <p>Testcontainers' Kafka module is absent on purpose: it needs a Docker engine, and the machines
- * this project builds on have none.
+ * <p>With the system property {@code docstream.test.broker=container} (the Maven profile {@code
+ * testcontainers} sets it) the shared broker is an {@code apache/kafka} container where a Docker
+ * engine is present; where none is, one line says so and the embedded broker is used.
  */
 public final class SharedBroker {
   private static final Logger log = LoggerFactory.getLogger(SharedBroker.class);
-  private static KafkaBroker broker; // guarded by SharedBroker.class
+  static final String CHOICE_PROPERTY = "docstream.test.broker";
+  private static String bootstrapServers; // guarded by SharedBroker.class
 
   private SharedBroker() {}
 
@@ -33,10 +37,36 @@ public final class SharedBroker {
    *     start
    */
   public static synchronized String bootstrapServers() {
-    if (broker == null) {
-      broker = startInTemporaryDirectory();
+    if (bootstrapServers == null) {
+      bootstrapServers =
+          containerRequested()
+              ? startContainer().orElseGet(() -> startInTemporaryDirectory().bootstrapServers())
+              : startInTemporaryDirectory().bootstrapServers();
     }
-    return broker.bootstrapServers();
+    return bootstrapServers;
+  }
+
+  static boolean containerRequested() {
+    return "container".equals(System.getProperty(CHOICE_PROPERTY));
+  }
+
+  private static Optional<String> startContainer() {
+    Optional<String> started;
+    try {
+      started = ContainerBroker.start();
+    } catch (LinkageError e) {
+      log.info(
+          "{}=container: Testcontainers is not on the classpath (use -Ptestcontainers); "
+              + "the tests use the embedded broker",
+          CHOICE_PROPERTY);
+      return Optional.empty();
+    }
+    if (started.isEmpty()) {
+      log.info(
+          "{}=container: no Docker engine here; the tests use the embedded broker",
+          CHOICE_PROPERTY);
+    }
+    return started;
   }
 
   private static KafkaBroker startInTemporaryDirectory() {
