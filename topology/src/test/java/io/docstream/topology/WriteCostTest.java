@@ -41,6 +41,35 @@ class WriteCostTest {
     }
   }
 
+  @Test
+  void shouldWriteAFixedNumberOfRecordsPerMessageOnceTheDedupeWindowIsFull() {
+    try (TopologyFixture f =
+        new TopologyFixture(stateDir, Map.of("dedupe.window.messages", "50"))) {
+      for (int i = 0; i < 200; i++) {
+        f.send("json/busy", "m-" + i, "{\"n\":" + i + "}", "alice", i);
+      }
+      recordsWritten(f);
+      int messages = 100;
+      for (int i = 200; i < 200 + messages; i++) {
+        f.send("json/busy", "m-" + i, "{\"n\":" + i + "}", "alice", i);
+      }
+      Map<String, Long> perTopic = recordsWritten(f);
+      System.out.println("records per message by topic x" + messages + ": " + perTopic);
+    }
+  }
+
+  private static Map<String, Long> recordsWritten(TopologyFixture f) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    for (String topic : f.driver.producedTopicNames()) {
+      TestOutputTopic<byte[], byte[]> o =
+          f.driver.createOutputTopic(
+              topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      out.put(topic, o.getQueueSize());
+      o.readRecordsToList();
+    }
+    return out;
+  }
+
   private static void drainAll(TopologyFixture f) {
     bytesWritten(f, null);
   }
