@@ -43,11 +43,18 @@ public final class Dedupe {
   private final KeyValueStore<Bytes, byte[]> store;
   private final long windowMessages;
   private final long windowMillis;
+  private final long maxIds;
 
-  public Dedupe(KeyValueStore<Bytes, byte[]> store, long windowMessages, long windowMillis) {
+  /**
+   * @param maxIds how many ids a document remembers at most, whatever their age: the bound that
+   *     holds when message timestamps run far ahead (at least {@code windowMessages})
+   */
+  public Dedupe(
+      KeyValueStore<Bytes, byte[]> store, long windowMessages, long windowMillis, long maxIds) {
     this.store = store;
     this.windowMessages = windowMessages;
     this.windowMillis = windowMillis;
+    this.maxIds = Math.max(maxIds, windowMessages);
   }
 
   /**
@@ -78,7 +85,7 @@ public final class Dedupe {
     for (int i = 0; i < EXPIRIES_PER_COMMIT && head < tail; i++) {
       Bytes key = queueKey(prefix, head);
       byte[] item = store.get(key);
-      if (item != null && !expired(item, seq, clock)) {
+      if (item != null && tail - head <= maxIds && !expired(item, seq, clock)) {
         break;
       }
       if (item != null) {

@@ -31,7 +31,12 @@ public final class DocumentState {
     this.docs = docs;
     this.meta = meta;
     this.history = new DeltaHistory(history, limits.historyDeltas());
-    this.dedupe = new Dedupe(dedupe, limits.dedupeWindowMessages(), limits.dedupeWindowMillis());
+    this.dedupe =
+        new Dedupe(
+            dedupe,
+            limits.dedupeWindowMessages(),
+            limits.dedupeWindowMillis(),
+            StateLimits.MAX_REMEMBERED_IDS);
     this.timers = new Timers(timers);
     this.cache = new DocumentCache(limits.cacheBytes());
     this.limits = limits;

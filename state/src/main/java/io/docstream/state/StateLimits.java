@@ -21,4 +21,11 @@ public record StateLimits(
    * (which nests a patch one level deeper) can always be written and read back.
    */
   public static final int MAX_DOCUMENT_DEPTH = 100;
+
+  /**
+   * The most message ids a document remembers, whatever the dedupe window says (unless {@code
+   * dedupeWindowMessages} is larger): the bound on its dedupe state when message timestamps run far
+   * ahead and the time window would never pass.
+   */
+  public static final long MAX_REMEMBERED_IDS = 1_000_000;
 }
