@@ -58,11 +58,19 @@ class AtomicApplyTest {
         "[{\"op\":\"copy\",\"from\":\"/n\",\"path\":\"/n" + "/a".repeat(58) + "/copy\"}]",
         null,
         2);
-    f.send("jsonpatch/d", "p3", "[{\"op\":\"add\",\"path\":\"/ok\",\"value\":1}]", null, 3);
+    f.send(
+        "jsonpatch/d",
+        "p3",
+        "[{\"op\":\"remove\",\"path\":\"/n" + "/a".repeat(58) + "/copy\"}]",
+        null,
+        3);
+    f.send("jsonpatch/d", "p4", "[{\"op\":\"add\",\"path\":\"/ok\",\"value\":1}]", null, 4);
 
     assertThat(f.rejections())
         .extracting(r -> r.value().get("code").intValue())
-        .containsExactly(ErrorCode.DOCUMENT_TOO_DEEP.code());
+        .as("the copy is in neither the store nor the cache")
+        .containsExactly(
+            ErrorCode.DOCUMENT_TOO_DEEP.code(), ErrorCode.JSON_PATCH_PATH_MISSING.code());
     List<TopologyFixture.Out> deltas = f.deltas();
     assertThat(deltas).extracting(d -> d.value().get("seq").longValue()).containsExactly(1L, 2L);
     assertThat(deltas.get(1).value().get("patch")).isEqualTo(Json.parse("{\"ok\":1}"));
