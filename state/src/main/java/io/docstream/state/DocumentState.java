@@ -87,11 +87,6 @@ public final class DocumentState {
     return DocumentEntries.plan(docs, doc, patch);
   }
 
-  /** The content hash of {@code doc} once {@code plan} is applied. */
-  public long hashAfter(String doc, EntryPlan plan) {
-    return open(doc).meta().hash() + plan.hashChange();
-  }
-
   /**
    * Persists one commit: the entries of the plan, the new meta, the delta in the history and the
    * message ids (of {@code actor}, timestamp {@code ts}) in the dedupe window. The cached root must

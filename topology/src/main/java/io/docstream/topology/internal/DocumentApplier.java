@@ -204,7 +204,12 @@ final class DocumentApplier {
     List<String> ids = command.id() == null ? List.of() : List.of(command.id());
     Delta delta =
         new Delta(
-            seq, patch, ids, ts, command.actor(), ContentHash.hex(state.hashAfter(doc, plan)));
+            seq,
+            patch,
+            ids,
+            ts,
+            command.actor(),
+            ContentHash.hex(entry.meta().hash() + plan.hashChange()));
     byte[] serialized = Json.bytes(delta);
     if (serialized.length > maxDeltaBytes) {
       throw tooLarge(ErrorCode.DELTA_TOO_LARGE, serialized.length + " bytes of delta");
