@@ -15,17 +15,19 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Remembers the seq each message id was applied at, per (document, actor, id): two senders' ids
  * never collide, and a message without an actor is in the scope of the null actor. An id is
- * forgotten only once it is both {@code windowMessages} commits and {@code windowMillis} of the
+ * forgotten once it is both {@code windowMessages} commits and {@code windowMillis} of the
  * document's clock (the greatest message timestamp it has committed) old, so replay forgets exactly
- * as the first run did. Entries are written in the same transaction as the document change, so a
- * resend after a crash is recognised exactly when the change survived.
+ * as the first run did; or, whatever its age, when the document remembers more than {@code maxIds}
+ * ids (a timestamp far ahead of the others would otherwise keep every later id inside the time
+ * window). Entries are written in the same transaction as the document change, so a resend after a
+ * crash is recognised exactly when the change survived.
  *
  * <p>Layout: {@code doc 'k' scope -> seq} finds an id; a queue {@code doc 'q' position -> seq clock
  * scope} holds the ids in the order they were applied, its head and tail kept in the document's
  * {@link Meta}. A commit appends its id and then expires up to {@link #EXPIRIES_PER_COMMIT} ids
- * from the head: four changelog records per message once the window is full. Expiry stops at the
- * first id still inside the window, and since every commit appends at most one id, the queue never
- * holds more than the window's ids plus what the commits without an id left behind.
+ * from the head, stopping at the first one still inside the window: four changelog records per
+ * message once the window is full. Each commit appends at most one id and may expire two, so ids
+ * left over after a quiet spell are caught up with by the next commits.
  *
  * <p>The layout before scopes ({@code doc 'i' id -> seq} and a ring {@code doc 's' slot -> seq id})
  * is not read: ids it remembers are forgotten, and the first commit to a document whose meta
