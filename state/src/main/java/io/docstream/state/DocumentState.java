@@ -55,13 +55,14 @@ public final class DocumentState {
 
   /**
    * The document, materialised from the cache or the store. Its root is live and cached. Meta
-   * written before content hashes gets the hash of the entries loaded, stored by the next commit.
+   * written before content hashes gets the hash of the entries loaded, stored by the next commit;
+   * other meta is trusted (the entries are not hashed again).
    */
   public DocumentCache.Entry open(String doc) {
     DocumentCache.Entry entry = cache.get(doc);
     if (entry == null) {
-      DocumentEntries.Loaded loaded = DocumentEntries.load(docs, doc);
       Meta stored = Meta.decode(meta.get(metaKey(doc)));
+      DocumentEntries.Loaded loaded = DocumentEntries.load(docs, doc, stored.legacy());
       entry =
           new DocumentCache.Entry(
               loaded.root(), stored.legacy() ? stored.withHash(loaded.hash()) : stored);
