@@ -51,6 +51,11 @@ public enum ErrorCode {
   RECORD_TOO_LARGE(4106, "The record is larger than the configured message limit.", false, true),
   SPACE_UNKNOWN(4107, "No space with this name is configured.", false, true),
   MESSAGE_ID_INVALID(4108, "The message id is empty or longer than 200 characters.", false, true),
+  MESSAGE_ID_RESERVED(
+      4112,
+      "Message ids starting with timer: are reserved for the processor's timers.",
+      false,
+      true),
 
   // Outcomes of logic.
   LOGIC_REJECTED(4201, "The space's logic rejected the message.", false, true),
@@ -68,6 +73,18 @@ public enum ErrorCode {
       4210, "Applying the message would exceed the document size limit.", false, true),
   DELTA_TOO_LARGE(
       4211, "Applying the message would produce a delta over the size limit.", false, true),
+  DOCUMENT_TOO_DEEP(
+      4212, "Applying the message would nest the document more than 100 levels deep.", false, true),
+  TIMER_STALE(
+      4213,
+      "The timer was cancelled or replaced after it fired; its message changed nothing.",
+      false,
+      true),
+  CHANGE_NOT_STORABLE(
+      4214,
+      "Committing the change the message made failed (e.g. it cannot be serialized); it changed nothing.",
+      false,
+      true),
   CHAT_TEXT_INVALID(4220, "A chat message needs a text of 1 to 2000 characters.", false, true),
   TODO_ITEM_MISSING(4231, "No todo item has this id.", false, true),
   TODO_TITLE_INVALID(4232, "A todo title needs 1 to 500 characters.", false, true),

@@ -9,11 +9,17 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * Reads documents and their history from another thread than the one writing them (interactive
  * queries). A snapshot is accepted only when the document's meta is the same, and not mid-write,
- * before and after its entries were read.
+ * before and after its entries were read, and the entries read hash to the meta's content hash (a
+ * scan torn by a record-cache flush does not).
  */
 public final class DocumentReader {
-  /** A consistent document at one seq. */
-  public record Snapshot(long seq, ObjectNode data) {}
+  /**
+   * A consistent document at one seq.
+   *
+   * @param hash its content hash as deltas carry it (16 hex digits); for a document not committed
+   *     to since before hashes were kept, the hash of the entries read, not checked against meta
+   */
+  public record Snapshot(long seq, ObjectNode data, String hash) {}
 
   private static final int MAX_ATTEMPTS = 50;
 
@@ -39,9 +45,11 @@ public final class DocumentReader {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       Meta before = Meta.decode(meta.get(key));
       if (!before.writing()) {
-        ObjectNode data = DocumentEntries.load(docs, doc);
-        if (before.equals(Meta.decode(meta.get(key)))) {
-          return Optional.of(new Snapshot(before.seq(), data));
+        DocumentEntries.Loaded loaded = DocumentEntries.load(docs, doc);
+        if (before.equals(Meta.decode(meta.get(key)))
+            && (before.legacy() || loaded.hash() == before.hash())) {
+          return Optional.of(
+              new Snapshot(before.seq(), loaded.root(), ContentHash.hex(loaded.hash())));
         }
       }
       Thread.sleep(1);

@@ -31,7 +31,12 @@ public final class DocumentState {
     this.docs = docs;
     this.meta = meta;
     this.history = new DeltaHistory(history, limits.historyDeltas());
-    this.dedupe = new Dedupe(dedupe, limits.dedupeWindowMessages());
+    this.dedupe =
+        new Dedupe(
+            dedupe,
+            limits.dedupeWindowMessages(),
+            limits.dedupeWindowMillis(),
+            StateLimits.MAX_REMEMBERED_IDS);
     this.timers = new Timers(timers);
     this.cache = new DocumentCache(limits.cacheBytes());
     this.limits = limits;
@@ -48,13 +53,19 @@ public final class DocumentState {
         limits);
   }
 
-  /** The document, materialised from the cache or the store. Its root is live and cached. */
+  /**
+   * The document, materialised from the cache or the store. Its root is live and cached. Meta
+   * written before content hashes gets the hash of the entries loaded, stored by the next commit;
+   * other meta is trusted (the entries are not hashed again).
+   */
   public DocumentCache.Entry open(String doc) {
     DocumentCache.Entry entry = cache.get(doc);
     if (entry == null) {
+      Meta stored = Meta.decode(meta.get(metaKey(doc)));
+      DocumentEntries.Loaded loaded = DocumentEntries.load(docs, doc, stored.legacy());
       entry =
           new DocumentCache.Entry(
-              DocumentEntries.load(docs, doc), Meta.decode(meta.get(metaKey(doc))));
+              loaded.root(), stored.legacy() ? stored.withHash(loaded.hash()) : stored);
       cache.put(doc, entry);
     }
     return entry;
@@ -79,19 +90,34 @@ public final class DocumentState {
 
   /**
    * Persists one commit: the entries of the plan, the new meta, the delta in the history and the
-   * message ids in the dedupe window. The cached root must already hold the new content.
+   * message ids (of {@code actor}, timestamp {@code ts}) in the dedupe window. The cached root must
+   * already hold the new content.
    */
   public void commit(
-      String doc, EntryPlan plan, long seq, byte[] serializedDelta, List<String> ids) {
+      String doc,
+      EntryPlan plan,
+      long seq,
+      long ts,
+      String actor,
+      byte[] serializedDelta,
+      List<String> ids) {
     DocumentCache.Entry entry = open(doc);
+    Meta before = entry.meta();
     Bytes key = metaKey(doc);
-    meta.put(key, entry.meta().withWriting(true).encode());
+    meta.put(key, before.withWriting(true).encode());
     plan.apply(docs);
     history.append(doc, seq, serializedDelta);
-    for (String id : ids) {
-      dedupe.record(doc, id, seq);
+    if (before.legacy()) {
+      dedupe.purgeLegacy(doc);
     }
-    Meta next = new Meta(seq, entry.meta().storedBytes() + plan.storedBytesChange(), false);
+    Meta next =
+        new Meta(
+            seq,
+            before.storedBytes() + plan.storedBytesChange(),
+            false,
+            before.hash() + plan.hashChange(),
+            false,
+            dedupe.record(doc, before.dedupe(), seq, ts, actor, ids));
     meta.put(key, next.encode());
     cache.put(doc, new DocumentCache.Entry(entry.root(), next));
   }

@@ -10,25 +10,33 @@ public final class EntryPlan {
 
   private final List<Op> ops;
   private long storedBytesChange;
+  private long hashChange;
 
   EntryPlan(List<Op> ops) {
     this.ops = ops;
   }
 
-  void put(byte[] key, byte[] value, int oldValueLength) {
+  /** Puts {@code value} at {@code key}, which held {@code old} (null: nothing). */
+  void put(byte[] key, byte[] value, byte[] old) {
     ops.add(new Op(key, value));
-    storedBytesChange +=
-        key.length + value.length - (oldValueLength < 0 ? 0 : key.length + oldValueLength);
+    storedBytesChange += key.length + value.length - (old == null ? 0 : key.length + old.length);
+    hashChange += ContentHash.entry(key, value) - (old == null ? 0 : ContentHash.entry(key, old));
   }
 
-  void delete(byte[] key, int oldValueLength) {
+  void delete(byte[] key, byte[] old) {
     ops.add(new Op(key, null));
-    storedBytesChange -= key.length + oldValueLength;
+    storedBytesChange -= key.length + old.length;
+    hashChange -= ContentHash.entry(key, old);
   }
 
   /** How many bytes the document's entries grow (negative: shrink) when this plan is applied. */
   public long storedBytesChange() {
     return storedBytesChange;
+  }
+
+  /** What to add (modulo 2^64) to the document's {@link ContentHash} when this plan is applied. */
+  public long hashChange() {
+    return hashChange;
   }
 
   public int writes() {

@@ -24,7 +24,7 @@ class DocumentStateTest {
           history,
           dedupe,
           Stores.inMemory("timers"),
-          new StateLimits(3, 2, 1 << 20, 1 << 20));
+          new StateLimits(3, 2, 0, 1 << 20, 1 << 20));
 
   private void commit(String doc, String patchJson, String id) {
     ObjectNode patch = (ObjectNode) Json.parse(patchJson);
@@ -35,6 +35,8 @@ class DocumentStateTest {
         doc,
         state.plan(doc, patch),
         seq,
+        seq,
+        null,
         ("{\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8),
         id == null ? List.of() : List.of(id));
   }
@@ -45,9 +47,9 @@ class DocumentStateTest {
     commit("json/a", "{\"a\":{\"b\":null},\"e\":{\"f\":true}}", null);
     commit("json/b", "{\"other\":1}", null);
 
-    assertThat(DocumentEntries.load(docs, "json/a"))
+    assertThat(DocumentEntries.load(docs, "json/a").root())
         .isEqualTo(Json.parse("{\"a\":{\"c\":[1,{\"d\":2}]},\"e\":{\"f\":true},\"empty\":{}}"));
-    assertThat(DocumentEntries.load(docs, "json/b")).isEqualTo(Json.parse("{\"other\":1}"));
+    assertThat(DocumentEntries.load(docs, "json/b").root()).isEqualTo(Json.parse("{\"other\":1}"));
   }
 
   @Test
@@ -68,7 +70,7 @@ class DocumentStateTest {
   @Test
   void shouldKeepSegmentsWithSeparatorBytesApart() {
     commit("json/a", "{\"a\\u0000b\":1,\"a\":{\"b\":2},\"a\\u0001\":3}", null);
-    assertThat(DocumentEntries.load(docs, "json/a"))
+    assertThat(DocumentEntries.load(docs, "json/a").root())
         .isEqualTo(Json.parse("{\"a\\u0000b\":1,\"a\":{\"b\":2},\"a\\u0001\":3}"));
   }
 
@@ -94,18 +96,18 @@ class DocumentStateTest {
   void shouldRememberIdsForTheDedupeWindowOnly() {
     commit("json/a", "{\"n\":1}", "m1");
     commit("json/a", "{\"n\":2}", "m2");
-    assertThat(state.dedupe().appliedAt("json/a", "m1")).hasValue(1);
-    assertThat(state.dedupe().appliedAt("json/b", "m1")).isEmpty();
+    assertThat(state.dedupe().appliedAt("json/a", null, "m1")).hasValue(1);
+    assertThat(state.dedupe().appliedAt("json/b", null, "m1")).isEmpty();
     commit("json/a", "{\"n\":3}", "m3");
-    assertThat(state.dedupe().appliedAt("json/a", "m1")).isEmpty();
-    assertThat(state.dedupe().appliedAt("json/a", "m2")).hasValue(2);
+    assertThat(state.dedupe().appliedAt("json/a", null, "m1")).isEmpty();
+    assertThat(state.dedupe().appliedAt("json/a", null, "m2")).hasValue(2);
     for (int i = 4; i <= 20; i++) {
       commit("json/a", "{\"n\":" + i + "}", "m" + i);
     }
-    assertThat(state.dedupe().appliedAt("json/a", "m18")).isEmpty();
-    assertThat(state.dedupe().appliedAt("json/a", "m19")).hasValue(19);
-    assertThat(state.dedupe().appliedAt("json/a", "m20")).hasValue(20);
-    assertThat(entries(dedupe)).as("two ids and their two slots").isEqualTo(4);
+    assertThat(state.dedupe().appliedAt("json/a", null, "m18")).isEmpty();
+    assertThat(state.dedupe().appliedAt("json/a", null, "m19")).hasValue(19);
+    assertThat(state.dedupe().appliedAt("json/a", null, "m20")).hasValue(20);
+    assertThat(entries(dedupe)).as("two ids and their two queue items").isEqualTo(4);
   }
 
   @Test
@@ -115,9 +117,9 @@ class DocumentStateTest {
     commit("json/a", "{\"n\":3}", "m3");
     commit("json/a", "{\"n\":4}", "m1");
     commit("json/a", "{\"n\":5}", "m5");
-    assertThat(state.dedupe().appliedAt("json/a", "m1")).hasValue(4);
+    assertThat(state.dedupe().appliedAt("json/a", null, "m1")).hasValue(4);
     commit("json/a", "{\"n\":6}", "m6");
-    assertThat(state.dedupe().appliedAt("json/a", "m1")).isEmpty();
+    assertThat(state.dedupe().appliedAt("json/a", null, "m1")).isEmpty();
   }
 
   @Test
@@ -134,7 +136,7 @@ class DocumentStateTest {
 
     commit("json/a", "{\"n\":1}", "m9");
 
-    assertThat(state.dedupe().appliedAt("json/a", "m9")).hasValue(1);
+    assertThat(state.dedupe().appliedAt("json/a", null, "m9")).hasValue(1);
     assertThat(new DocumentReader(docs, meta, history, 3).deltasAfter("json/a", 0))
         .hasValueSatisfying(
             l ->
@@ -175,10 +177,19 @@ class DocumentStateTest {
   @Test
   void shouldEvictLeastRecentlyUsedDocumentsBeyondTheBound() {
     DocumentCache cache = new DocumentCache(100);
-    cache.put("a", new DocumentCache.Entry(Nodes.object(), new Meta(1, 60, false)));
-    cache.put("b", new DocumentCache.Entry(Nodes.object(), new Meta(1, 30, false)));
+    cache.put(
+        "a",
+        new DocumentCache.Entry(
+            Nodes.object(), new Meta(1, 60, false, 0, false, Meta.DedupeQueue.EMPTY)));
+    cache.put(
+        "b",
+        new DocumentCache.Entry(
+            Nodes.object(), new Meta(1, 30, false, 0, false, Meta.DedupeQueue.EMPTY)));
     cache.get("a");
-    cache.put("c", new DocumentCache.Entry(Nodes.object(), new Meta(1, 30, false)));
+    cache.put(
+        "c",
+        new DocumentCache.Entry(
+            Nodes.object(), new Meta(1, 30, false, 0, false, Meta.DedupeQueue.EMPTY)));
     assertThat(cache.get("b")).isNull();
     assertThat(cache.get("a")).isNotNull();
     assertThat(cache.storedBytes()).isEqualTo(90);

@@ -56,6 +56,7 @@ public record ProcessorConfig(
         new StateLimits(
             c.intValue("history.deltas", 1000, 1, 1_000_000),
             c.longValue("dedupe.window.messages", 10_000, 1, 100_000_000),
+            c.longValue("dedupe.window.ms", 600_000, 0, 365L * 24 * 3600 * 1000),
             c.longValue("cache.bytes", 64 * mib, 0, 1L << 40),
             c.longValue("max.document.bytes", 16 * mib, 1024, 1L << 40)),
         c.longValue("timer.interval.ms", 250, 10, 60_000),

@@ -140,6 +140,7 @@ public final class ReadApi implements AutoCloseable {
     ObjectNode body = Json.object();
     body.put("doc", doc);
     body.put("seq", snapshot.get().seq());
+    body.put("hash", snapshot.get().hash());
     body.set("data", snapshot.get().data());
     send(exchange, 200, "application/json", Json.text(body));
   }

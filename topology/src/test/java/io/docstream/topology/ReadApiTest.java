@@ -73,9 +73,13 @@ class ReadApiTest {
   void shouldServeTheDocumentWithItsSeq() throws Exception {
     HttpResponse<String> response = get(owner, "/docs/json/a");
     assertThat(response.statusCode()).isEqualTo(200);
+    String lastDeltaHash = fixture.deltas().get(2).value().get("hash").textValue();
     assertThat(Json.parse(response.body()))
         .isEqualTo(
-            Json.parse("{\"doc\":\"json/a\",\"seq\":3,\"data\":{\"x\":2,\"y\":{\"z\":true}}}"));
+            Json.parse(
+                "{\"doc\":\"json/a\",\"seq\":3,\"data\":{\"x\":2,\"y\":{\"z\":true}},\"hash\":\""
+                    + lastDeltaHash
+                    + "\"}"));
   }
 
   @Test
@@ -88,7 +92,9 @@ class ReadApiTest {
   @Test
   void shouldServeANewDocumentAsEmptyAtSeqZero() throws Exception {
     assertThat(Json.parse(get(owner, "/docs/json/never").body()))
-        .isEqualTo(Json.parse("{\"doc\":\"json/never\",\"seq\":0,\"data\":{}}"));
+        .isEqualTo(
+            Json.parse(
+                "{\"doc\":\"json/never\",\"seq\":0,\"data\":{},\"hash\":\"0000000000000000\"}"));
   }
 
   @Test

@@ -41,6 +41,44 @@ class WriteCostTest {
     }
   }
 
+  /**
+   * Once a document's dedupe window is full, a message with an id writes one record each to the
+   * entries, meta and history changelogs and to deltas, and four to the dedupe changelog (its id
+   * and queue item, and the deletion of the oldest id and queue item): 8 records. Until the time
+   * window lets the oldest id go, only 2 dedupe records (6 in all), and the queue grows instead.
+   */
+  @Test
+  void shouldWriteEightRecordsPerMessageOnceTheDedupeWindowIsFull() {
+    try (TopologyFixture f =
+        new TopologyFixture(
+            stateDir, Map.of("dedupe.window.messages", "50", "dedupe.window.ms", "1000"))) {
+      int messages = 100;
+      for (int i = 0; i < 200 + messages; i++) {
+        if (i == 200) {
+          recordsWritten(f);
+        }
+        f.send("json/busy", "m-" + i, "{\"n\":" + i + "}", "alice", 1000L * i);
+      }
+      Map<String, Long> perTopic = recordsWritten(f);
+      assertThat(perTopic.values().stream().mapToLong(Long::longValue).sum())
+          .as("records to all changelogs and deltas: %s", perTopic)
+          .isEqualTo(8L * messages);
+      assertThat(perTopic.get("docstream-docstream-dedupe-changelog")).isEqualTo(4L * messages);
+    }
+  }
+
+  private static Map<String, Long> recordsWritten(TopologyFixture f) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    for (String topic : f.driver.producedTopicNames()) {
+      TestOutputTopic<byte[], byte[]> o =
+          f.driver.createOutputTopic(
+              topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      out.put(topic, o.getQueueSize());
+      o.readRecordsToList();
+    }
+    return out;
+  }
+
   private static void drainAll(TopologyFixture f) {
     bytesWritten(f, null);
   }

@@ -147,7 +147,7 @@ public final class DocProcessor implements Processor<byte[], byte[], byte[], byt
 
   private void fireDueTimers(long nowMillis) {
     for (Timers.Due due : state.timers().due(nowMillis, TIMERS_PER_PUNCTUATION)) {
-      state.timers().cancel(due.doc(), due.name());
+      state.timers().fire(due);
       context.forward(
           new Record<>(due.doc().getBytes(StandardCharsets.UTF_8), due.message(), nowMillis),
           REROUTE);
