@@ -51,18 +51,22 @@ public final class ProcessorApp implements AutoCloseable {
     SpaceRegistry spaces = SpaceRegistry.fromProperties(config.spaces());
     Properties admin = TopicSetup.adminProps(config.bootstrapServers(), config.kafka());
     int commandPartitions = TopicSetup.partitions(admin, config.topics().commands());
+    TopicSetup.checkRecordLimits(admin, config);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ProcessorMetrics metrics = new ProcessorMetrics(registry);
     AtomicReference<DocumentLocator> locator =
         new AtomicReference<>(doc -> new DocumentLocation.Migrating("processor is starting"));
     AtomicReference<KafkaStreams> running = new AtomicReference<>();
+    StreamHealth health = new StreamHealth(config.healthWindowMillis(), System::currentTimeMillis);
     ReadApi readApi =
         new ReadApi(
             config.httpHost(),
             config.httpPort(),
             doc -> locator.get().locate(doc),
             registry,
-            () -> running.get() != null && running.get().state() == KafkaStreams.State.RUNNING);
+            () ->
+                health.status(
+                    running.get() == null ? KafkaStreams.State.CREATED : running.get().state()));
     HostInfo self = new HostInfo(config.advertisedHost(), readApi.port());
     KafkaStreams streams =
         new KafkaStreams(
@@ -73,7 +77,8 @@ public final class ProcessorApp implements AutoCloseable {
     locator.set(new StreamsLocator(streams, self, config.limits().historyDeltas()));
     streams.setUncaughtExceptionHandler(
         e -> {
-          LOG.error("stream thread failed; replacing it", e);
+          LOG.error("stream thread {} failed; replacing it", Thread.currentThread().getName(), e);
+          health.failed(Thread.currentThread().getName(), e);
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
