@@ -28,7 +28,7 @@ public record SkipRecords(Set<Position> positions) {
       return NONE;
     }
     Set<Position> positions = new HashSet<>();
-    for (String item : value.split(",")) {
+    for (String item : value.split(",", -1)) {
       String[] parts = item.trim().split("@", -1);
       try {
         if (parts.length == 2) {
