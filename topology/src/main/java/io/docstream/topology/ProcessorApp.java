@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.utils.Time;
@@ -78,7 +79,8 @@ public final class ProcessorApp implements AutoCloseable {
     streams.setUncaughtExceptionHandler(
         e -> {
           LOG.error("stream thread {} failed; replacing it", Thread.currentThread().getName(), e);
-          health.failed(Thread.currentThread().getName(), e);
+          String thread = Thread.currentThread().getName();
+          health.failed(thread, activeTasks(streams, thread), e);
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
@@ -90,6 +92,19 @@ public final class ProcessorApp implements AutoCloseable {
         self.host(),
         readApi.port());
     return new ProcessorApp(streams, readApi, streamsMetrics);
+  }
+
+  private static String activeTasks(KafkaStreams streams, String thread) {
+    try {
+      return streams.metadataForLocalThreads().stream()
+          .filter(t -> t.threadName().equals(thread))
+          .flatMap(t -> t.activeTasks().stream())
+          .map(t -> t.taskId().toString())
+          .sorted()
+          .collect(Collectors.joining(","));
+    } catch (RuntimeException e) {
+      return "unknown (" + e.getClass().getSimpleName() + ")";
+    }
   }
 
   /** The Kafka Streams settings of a processor announcing {@code self} as its read API. */

@@ -72,7 +72,7 @@ public record ProcessorConfig(
         c.longValue("commit.interval.ms", 100, 1, 60_000),
         c.intValue("stream.threads", 1, 1, 64),
         SkipRecords.parse("skip.records", c.string("skip.records", "")),
-        c.longValue("health.window.ms", 60_000, 100, 3_600_000),
+        c.longValue("health.window.ms", 120_000, 100, 3_600_000),
         c.intValue("log.rejections.per.second", 10, 1, 100_000),
         c.withPrefix("kafka."),
         spaces);

@@ -24,7 +24,10 @@ public final class StreamHealth {
   private final LongSupplier clockMillis;
   private final Deque<Failure> failures = new ArrayDeque<>();
 
-  /** One stream-thread failure: when, which thread, which task (or null) and the error. */
+  /**
+   * One stream-thread failure: when, which thread, which task (the one the error names, else the
+   * thread's active tasks, comma-separated) and the error.
+   */
   public record Failure(long atMillis, String thread, String task, String error) {}
 
   public StreamHealth(long windowMillis, LongSupplier clockMillis) {
@@ -32,13 +35,17 @@ public final class StreamHealth {
     this.clockMillis = clockMillis;
   }
 
-  /** Records that {@code thread} died of {@code error}. */
-  public synchronized void failed(String thread, Throwable error) {
+  /**
+   * Records that {@code thread} died of {@code error}; {@code threadTasks} are its active tasks,
+   * named when the error does not say which task failed (an {@link Error} does not).
+   */
+  public synchronized void failed(String thread, String threadTasks, Throwable error) {
+    String task = taskOf(error);
     failures.addLast(
         new Failure(
             clockMillis.getAsLong(),
             thread,
-            taskOf(error),
+            task == null ? threadTasks : task,
             Echo.cut(String.valueOf(rootCause(error)), MAX_ERROR_CHARS)));
     forgetOld();
   }

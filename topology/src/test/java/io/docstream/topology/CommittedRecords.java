@@ -44,6 +44,7 @@ final class CommittedRecords implements AutoCloseable {
   List<ConsumerRecord<String, byte[]>> awaitUntil(
       Predicate<List<ConsumerRecord<String, byte[]>>> done, Duration timeout) {
     Awaitility.await()
+        .dontCatchUncaughtExceptions()
         .atMost(timeout)
         .pollInterval(Duration.ZERO)
         .pollDelay(Duration.ZERO)

@@ -19,16 +19,16 @@ class StreamHealthTest {
 
   @Test
   void shouldStayHealthyAfterOneReplacedThread() {
-    health.failed("stream-thread-1", failureOfTask("blip"));
+    health.failed("stream-thread-1", "0_1,0_3", failureOfTask("blip"));
 
     assertThat(health.status(KafkaStreams.State.RUNNING).path("ok").asBoolean()).isTrue();
   }
 
   @Test
   void shouldBeUnhealthyWhileThreadsFailAgainAndAgainNamingTaskThreadAndError() {
-    health.failed("stream-thread-1", failureOfTask("boom"));
+    health.failed("stream-thread-1", "0_1,0_3", failureOfTask("boom"));
     now.addAndGet(3_000);
-    health.failed("stream-thread-2", failureOfTask("boom"));
+    health.failed("stream-thread-2", "0_3", failureOfTask("boom"));
 
     ObjectNode status = health.status(KafkaStreams.State.RUNNING);
     assertThat(status.path("ok").asBoolean()).isFalse();
@@ -40,8 +40,8 @@ class StreamHealthTest {
 
   @Test
   void shouldBeHealthyAgainOnceAWindowPassedWithoutAFailure() {
-    health.failed("stream-thread-1", failureOfTask("boom"));
-    health.failed("stream-thread-2", failureOfTask("boom"));
+    health.failed("stream-thread-1", "0_1,0_3", failureOfTask("boom"));
+    health.failed("stream-thread-2", "0_3", failureOfTask("boom"));
     now.addAndGet(9_999);
     assertThat(health.status(KafkaStreams.State.RUNNING).path("ok").asBoolean()).isFalse();
 
@@ -50,6 +50,15 @@ class StreamHealthTest {
     ObjectNode status = health.status(KafkaStreams.State.RUNNING);
     assertThat(status.path("ok").asBoolean()).isTrue();
     assertThat(status.has("failures")).isFalse();
+  }
+
+  @Test
+  void shouldNameTheThreadsTasksWhenTheErrorNamesNone() {
+    health.failed("stream-thread-1", "0_1,0_3", new AssertionError("bug"));
+    health.failed("stream-thread-2", "0_1,0_3", new AssertionError("bug"));
+
+    assertThat(health.status(KafkaStreams.State.RUNNING).at("/failures/0/task").asText())
+        .isEqualTo("0_1,0_3");
   }
 
   @Test
