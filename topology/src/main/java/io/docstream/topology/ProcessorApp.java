@@ -78,8 +78,8 @@ public final class ProcessorApp implements AutoCloseable {
     locator.set(new StreamsLocator(streams, self, config.limits().historyDeltas()));
     streams.setUncaughtExceptionHandler(
         e -> {
-          LOG.error("stream thread {} failed; replacing it", Thread.currentThread().getName(), e);
           String thread = Thread.currentThread().getName();
+          LOG.error("stream thread {} failed; replacing it", thread, e);
           health.failed(thread, activeTasks(streams, thread), e);
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
