@@ -169,6 +169,25 @@ class RecordIntakeTest {
   }
 
   @Test
+  void shouldTrustThePartitionCountSeenWhenReRoutingOverTheOneReadAtStart() {
+    // Given a processor that read 2 partitions at start, on a commands topic that has 1 now (the
+    // test driver's), and a key that 2 partitions would put on partition 1
+    TopologyFixture f = fixture(Map.of(), 2);
+    String doc = keyOnPartition(1, 2);
+
+    // When a record of it arrives on partition 0
+    f.sendRaw(utf8(doc), utf8("{\"id\":\"moved\",\"body\":{\"a\":1}}"));
+
+    // Then it hops once, to the partition of the count seen then, and is applied there
+    assertThat(f.deltas())
+        .extracting(d -> d.value().at("/ids/0").asText())
+        .containsExactly("moved");
+    assertThat(f.rejections()).isEmpty();
+    assertThat(f.metrics.registry().get("docstream.messages.rerouted").counter().count())
+        .isEqualTo(1);
+  }
+
+  @Test
   void shouldNotCopyInputHeadersOntoDeltasOrRejections() {
     TopologyFixture f = fixture(Map.of());
     RecordHeaders big = new RecordHeaders();
