@@ -12,10 +12,12 @@ public record DocKey(String space, String id) {
 
   public DocKey {
     if (space == null || !SPACE.matcher(space).matches()) {
-      throw new DocstreamException(ErrorCode.DOC_KEY_INVALID, "invalid space name: " + space);
+      throw new DocstreamException(
+          ErrorCode.DOC_KEY_INVALID, "invalid space name: " + Echo.cut(space));
     }
     if (id == null || !ID.matcher(id).matches()) {
-      throw new DocstreamException(ErrorCode.DOC_KEY_INVALID, "invalid document id: " + id);
+      throw new DocstreamException(
+          ErrorCode.DOC_KEY_INVALID, "invalid document id: " + Echo.cut(id));
     }
   }
 
@@ -27,13 +29,9 @@ public record DocKey(String space, String id) {
     int slash = key.indexOf('/');
     if (slash < 0) {
       throw new DocstreamException(
-          ErrorCode.DOC_KEY_INVALID, "document key must be space/id: " + abbreviate(key));
+          ErrorCode.DOC_KEY_INVALID, "document key must be space/id: " + Echo.cut(key));
     }
     return new DocKey(key.substring(0, slash), key.substring(slash + 1));
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 80 ? s : s.substring(0, 80) + "...";
   }
 
   @Override

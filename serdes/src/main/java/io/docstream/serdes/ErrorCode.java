@@ -51,6 +51,23 @@ public enum ErrorCode {
   RECORD_TOO_LARGE(4106, "The record is larger than the configured message limit.", false, true),
   SPACE_UNKNOWN(4107, "No space with this name is configured.", false, true),
   MESSAGE_ID_INVALID(4108, "The message id is empty or longer than 200 characters.", false, true),
+  NUMBER_OUT_OF_RANGE(
+      4109,
+      "A number in the record does not fit a double: beyond +-1.8e308, or not zero but below"
+          + " 4.9e-324.",
+      false,
+      true),
+  RECORD_SKIPPED(
+      4110,
+      "An operator skipped this record (setting skip.records); it changed nothing.",
+      false,
+      true),
+  REROUTE_LOOP(
+      4111,
+      "The record was re-routed once and again arrived off its document's partition; it changed"
+          + " nothing.",
+      true,
+      true),
   MESSAGE_ID_RESERVED(
       4112,
       "Message ids starting with timer: are reserved for the processor's timers.",
@@ -107,6 +124,12 @@ public enum ErrorCode {
   LOGIC_FAILED(
       5000, "The space's logic threw an exception; the message changed nothing.", false, true),
   INTERNAL(5001, "An unexpected internal error.", true, false),
+  RECORD_FAILED(
+      5002,
+      "Processing the record failed unexpectedly; it was skipped and the processor log names its"
+          + " offset and the cause.",
+      false,
+      false),
   PARTITION_MIGRATING(5030, "The document's partition is migrating; retry shortly.", true, true),
   OWNER_UNREACHABLE(5031, "The instance that owns the document did not answer.", true, true),
 

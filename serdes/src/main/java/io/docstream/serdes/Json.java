@@ -26,9 +26,15 @@ public final class Json {
 
   public static final JsonNodeFactory NODES = MAPPER.getNodeFactory();
 
+  private static final int MAX_MESSAGE_CHARS = 200;
+
   private Json() {}
 
-  /** Parses a JSON value, failing with {@link ErrorCode#RECORD_NOT_JSON}. */
+  /**
+   * Parses a JSON value. Every failure is a {@link DocstreamException}: {@link
+   * ErrorCode#NUMBER_OUT_OF_RANGE} for a number Java cannot even hold (an exponent beyond an int),
+   * {@link ErrorCode#RECORD_NOT_JSON} for anything else, whatever Jackson threw.
+   */
   public static JsonNode parse(byte[] bytes) {
     if (bytes == null || bytes.length == 0) {
       throw new DocstreamException(ErrorCode.RECORD_NOT_JSON, "empty value");
@@ -42,6 +48,14 @@ public final class Json {
     } catch (IOException e) {
       throw new DocstreamException(
           ErrorCode.RECORD_NOT_JSON, "not valid JSON: " + firstLine(e.getMessage()), e);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new DocstreamException(
+          ErrorCode.NUMBER_OUT_OF_RANGE,
+          "a number is out of range: " + firstLine(e.getMessage()),
+          e);
+    } catch (RuntimeException e) {
+      throw new DocstreamException(
+          ErrorCode.RECORD_NOT_JSON, "not valid JSON: " + e.getClass().getSimpleName(), e);
     }
   }
 
@@ -74,6 +88,6 @@ public final class Json {
       return "unreadable";
     }
     int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
+    return Echo.cut(nl < 0 ? message : message.substring(0, nl), MAX_MESSAGE_CHARS);
   }
 }

@@ -2,6 +2,7 @@ package io.docstream.state;
 
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -16,8 +17,19 @@ import org.apache.kafka.streams.state.Stores;
  * per commit. A history or dedupe slot is written again only once the document's whole ring has
  * turned, and a timer key once, so the cache would fold nothing there and only cost its sorted-map
  * upkeep on every message.
+ *
+ * <p>Every changelog topic is created with {@code max.message.bytes} of {@link
+ * #MAX_CHANGELOG_RECORD_BYTES}, whatever the broker's default (1 MiB on a stock cluster): a history
+ * record holds a whole delta and an entry one value a delta wrote, and a changelog record the
+ * broker refuses would fail its task again on every retry.
  */
 public final class DocumentStores {
+  /** The record limit of every changelog topic; the Streams producer must allow as much. */
+  public static final int MAX_CHANGELOG_RECORD_BYTES = 8 * 1024 * 1024;
+
+  private static final Map<String, String> CHANGELOG_CONFIG =
+      Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_CHANGELOG_RECORD_BYTES));
+
   private DocumentStores() {}
 
   public static List<StoreBuilder<KeyValueStore<Bytes, byte[]>>> builders() {
@@ -32,6 +44,6 @@ public final class DocumentStores {
   private static StoreBuilder<KeyValueStore<Bytes, byte[]>> store(String name) {
     return Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
-        .withLoggingEnabled(Map.of());
+        .withLoggingEnabled(CHANGELOG_CONFIG);
   }
 }

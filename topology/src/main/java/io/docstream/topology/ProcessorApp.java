@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.utils.Time;
@@ -51,18 +52,22 @@ public final class ProcessorApp implements AutoCloseable {
     SpaceRegistry spaces = SpaceRegistry.fromProperties(config.spaces());
     Properties admin = TopicSetup.adminProps(config.bootstrapServers(), config.kafka());
     int commandPartitions = TopicSetup.partitions(admin, config.topics().commands());
+    TopicSetup.checkRecordLimits(admin, config);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ProcessorMetrics metrics = new ProcessorMetrics(registry);
     AtomicReference<DocumentLocator> locator =
         new AtomicReference<>(doc -> new DocumentLocation.Migrating("processor is starting"));
     AtomicReference<KafkaStreams> running = new AtomicReference<>();
+    StreamHealth health = new StreamHealth(config.healthWindowMillis(), System::currentTimeMillis);
     ReadApi readApi =
         new ReadApi(
             config.httpHost(),
             config.httpPort(),
             doc -> locator.get().locate(doc),
             registry,
-            () -> running.get() != null && running.get().state() == KafkaStreams.State.RUNNING);
+            () ->
+                health.status(
+                    running.get() == null ? KafkaStreams.State.CREATED : running.get().state()));
     HostInfo self = new HostInfo(config.advertisedHost(), readApi.port());
     KafkaStreams streams =
         new KafkaStreams(
@@ -73,7 +78,9 @@ public final class ProcessorApp implements AutoCloseable {
     locator.set(new StreamsLocator(streams, self, config.limits().historyDeltas()));
     streams.setUncaughtExceptionHandler(
         e -> {
-          LOG.error("stream thread failed; replacing it", e);
+          String thread = Thread.currentThread().getName();
+          LOG.error("stream thread {} failed; replacing it", thread, e);
+          health.failed(thread, activeTasks(streams, thread), e);
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
@@ -85,6 +92,19 @@ public final class ProcessorApp implements AutoCloseable {
         self.host(),
         readApi.port());
     return new ProcessorApp(streams, readApi, streamsMetrics);
+  }
+
+  private static String activeTasks(KafkaStreams streams, String thread) {
+    try {
+      return streams.metadataForLocalThreads().stream()
+          .filter(t -> t.threadName().equals(thread))
+          .flatMap(t -> t.activeTasks().stream())
+          .map(t -> t.taskId().toString())
+          .sorted()
+          .collect(Collectors.joining(","));
+    } catch (RuntimeException e) {
+      return "unknown (" + e.getClass().getSimpleName() + ")";
+    }
   }
 
   /** The Kafka Streams settings of a processor announcing {@code self} as its read API. */

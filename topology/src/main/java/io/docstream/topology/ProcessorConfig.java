@@ -2,6 +2,7 @@ package io.docstream.topology;
 
 import io.docstream.serdes.ConfigReader;
 import io.docstream.serdes.TopicNames;
+import io.docstream.state.DocumentStores;
 import io.docstream.state.StateLimits;
 import java.nio.file.Path;
 import java.util.Map;
@@ -14,6 +15,9 @@ import java.util.TreeMap;
  * @param kafka client settings passed through to Kafka Streams (keys {@code kafka.*}, prefix
  *     removed), e.g. security settings
  * @param spaces space settings ({@code spaces.*}, prefix kept)
+ * @param skipRecords offsets of the commands topic answered with RECORD_SKIPPED unprocessed
+ * @param healthWindowMillis /healthz is unhealthy while stream threads failed twice within this
+ * @param rejectionLogLinesPerSecond WARN lines per second and error code for rejected records
  */
 public record ProcessorConfig(
     String bootstrapServers,
@@ -31,10 +35,16 @@ public record ProcessorConfig(
     long timerIntervalMillis,
     long commitIntervalMillis,
     int streamThreads,
+    SkipRecords skipRecords,
+    long healthWindowMillis,
+    int rejectionLogLinesPerSecond,
     Map<String, String> kafka,
     Map<String, String> spaces) {
 
-  public static final int MAX_RECORD_BYTES = 8 * 1024 * 1024;
+  /**
+   * The Streams producer's max.request.size and the record limit of the topics docstream creates.
+   */
+  public static final int MAX_RECORD_BYTES = DocumentStores.MAX_CHANGELOG_RECORD_BYTES;
 
   public static ProcessorConfig from(ConfigReader c) {
     long mib = 1024L * 1024;
@@ -62,6 +72,9 @@ public record ProcessorConfig(
         c.longValue("timer.interval.ms", 250, 10, 60_000),
         c.longValue("commit.interval.ms", 100, 1, 60_000),
         c.intValue("stream.threads", 1, 1, 64),
+        SkipRecords.parse("skip.records", c.string("skip.records", "")),
+        c.longValue("health.window.ms", 120_000, 100, 3_600_000),
+        c.intValue("log.rejections.per.second", 10, 1, 100_000),
         c.withPrefix("kafka."),
         spaces);
   }

@@ -16,6 +16,7 @@ public final class ProcessorMetrics {
   private final Counter applied;
   private final Counter rerouted;
   private final Counter timersFired;
+  private final Counter logLinesSuppressed;
   private final DistributionSummary deltaBytes;
   private final DistributionSummary documentBytes;
   private final Timer processing;
@@ -35,6 +36,10 @@ public final class ProcessorMetrics {
     timersFired =
         Counter.builder("docstream.timers.fired")
             .description("Durable timers delivered as messages")
+            .register(registry);
+    logLinesSuppressed =
+        Counter.builder("docstream.log.lines.suppressed")
+            .description("Rejection log lines not written because their code hit its rate limit")
             .register(registry);
     deltaBytes =
         DistributionSummary.builder("docstream.delta.bytes")
@@ -89,6 +94,10 @@ public final class ProcessorMetrics {
 
   public void rerouted() {
     rerouted.increment();
+  }
+
+  public void logLineSuppressed() {
+    logLinesSuppressed.increment();
   }
 
   public void timerFired() {

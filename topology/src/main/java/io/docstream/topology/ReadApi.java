@@ -50,7 +50,7 @@ public final class ReadApi implements AutoCloseable {
   private final ExecutorService executor;
   private final DocumentLocator locator;
   private final PrometheusMeterRegistry metrics;
-  private final Supplier<Boolean> healthy;
+  private final Supplier<ObjectNode> health;
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(FORWARD_TIMEOUT).build();
 
   public ReadApi(
@@ -58,11 +58,11 @@ public final class ReadApi implements AutoCloseable {
       int port,
       DocumentLocator locator,
       PrometheusMeterRegistry metrics,
-      Supplier<Boolean> healthy)
+      Supplier<ObjectNode> health)
       throws IOException {
     this.locator = locator;
     this.metrics = metrics;
-    this.healthy = healthy;
+    this.health = health;
     this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
     this.executor = Executors.newFixedThreadPool(4, r -> new Thread(r, "docstream-read-api"));
     server.setExecutor(executor);
@@ -88,8 +88,12 @@ public final class ReadApi implements AutoCloseable {
       } else if (path.equals("/metrics")) {
         send(exchange, 200, "text/plain; version=0.0.4", metrics.scrape());
       } else if (path.equals("/healthz")) {
-        boolean up = healthy.get();
-        send(exchange, up ? 200 : 503, "application/json", up ? "{\"ok\":true}" : "{\"ok\":false}");
+        ObjectNode status = health.get();
+        send(
+            exchange,
+            status.path("ok").asBoolean() ? 200 : 503,
+            "application/json",
+            Json.text(status));
       } else if (path.startsWith(DOCS)) {
         docs(exchange, path.substring(DOCS.length()));
       } else {

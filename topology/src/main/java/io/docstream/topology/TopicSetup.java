@@ -11,13 +11,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Creates docstream's topics and reads the partition count of the commands topic. */
+/**
+ * Creates docstream's topics, reads the partition count of the commands topic and checks that the
+ * topics take the largest records the processor writes.
+ */
 public final class TopicSetup {
+  /**
+   * Room for what a record holds beside its value: the key (a document key or a cut one, at most 1
+   * KiB), a header, and Kafka's record and batch framing.
+   */
+  public static final int RECORD_OVERHEAD_BYTES = 16 * 1024;
+
+  private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
   private static final long TIMEOUT_SECONDS = 30;
 
   private TopicSetup() {}
@@ -78,6 +94,71 @@ public final class TopicSetup {
     } catch (TimeoutException e) {
       throw new DocstreamException(
           ErrorCode.KAFKA_UNREACHABLE, "Kafka did not answer within " + TIMEOUT_SECONDS + " s", e);
+    }
+  }
+
+  /**
+   * Checks that {@code commands} takes a message of {@code max.message.bytes} (re-routed records
+   * and timers are written back to it) and {@code deltas} a delta of {@code max.delta.bytes}, each
+   * with {@link #RECORD_OVERHEAD_BYTES}: a record over a topic's limit would fail its task on every
+   * retry. Skipped with a warning when the cluster does not let this client read topic configs.
+   *
+   * @throws DocstreamException with {@link ErrorCode#TOPIC_SETUP_FAILED} naming the topic, its
+   *     limit and the setting to change
+   */
+  public static void checkRecordLimits(Properties admin, ProcessorConfig config) {
+    Map<String, Integer> needed =
+        Map.of(
+            config.topics().commands(), config.maxMessageBytes() + RECORD_OVERHEAD_BYTES,
+            config.topics().deltas(), config.maxDeltaBytes() + RECORD_OVERHEAD_BYTES);
+    Map<String, String> setting =
+        Map.of(
+            config.topics().commands(), "max.message.bytes",
+            config.topics().deltas(), "max.delta.bytes");
+    List<ConfigResource> resources =
+        needed.keySet().stream()
+            .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
+            .toList();
+    Map<ConfigResource, Config> configs;
+    try (Admin client = Admin.create(admin)) {
+      configs = client.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof AuthorizationException) {
+        LOG.warn("cannot read topic configs to check record limits: {}", e.getCause().toString());
+        return;
+      }
+      throw failed("cannot read the configs of " + needed.keySet(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw failed("interrupted while reading topic configs", e);
+    } catch (TimeoutException e) {
+      throw new DocstreamException(
+          ErrorCode.KAFKA_UNREACHABLE, "Kafka did not answer within " + TIMEOUT_SECONDS + " s", e);
+    }
+    for (Map.Entry<ConfigResource, Config> topic : configs.entrySet()) {
+      String name = topic.getKey().name();
+      ConfigEntry limit = topic.getValue().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+      if (limit != null && Long.parseLong(limit.value()) < needed.get(name)) {
+        throw new DocstreamException(
+            ErrorCode.TOPIC_SETUP_FAILED,
+            "topic "
+                + name
+                + " takes records of at most "
+                + limit.value()
+                + " bytes (max.message.bytes), but "
+                + setting.get(name)
+                + " "
+                + (needed.get(name) - RECORD_OVERHEAD_BYTES)
+                + " needs "
+                + needed.get(name)
+                + ": raise the topic's max.message.bytes (kafka-configs --alter --entity-type topics"
+                + " --entity-name "
+                + name
+                + " --add-config max.message.bytes="
+                + needed.get(name)
+                + ") or lower "
+                + setting.get(name));
+      }
     }
   }
 

@@ -49,11 +49,15 @@ class ReadApiTest {
                     ? new DocumentLocation.Local(reader)
                     : new DocumentLocation.Migrating("restoring"),
             registry,
-            () -> true);
+            () -> Json.object().put("ok", true));
     String ownerUrl = "http://127.0.0.1:" + owner.port();
     other =
         new ReadApi(
-            "127.0.0.1", 0, doc -> new DocumentLocation.Remote(ownerUrl), registry, () -> false);
+            "127.0.0.1",
+            0,
+            doc -> new DocumentLocation.Remote(ownerUrl),
+            registry,
+            () -> Json.object().put("ok", false));
   }
 
   @AfterEach

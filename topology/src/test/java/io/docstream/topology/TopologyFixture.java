@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -32,6 +34,13 @@ final class TopologyFixture implements AutoCloseable {
   private final TestOutputTopic<byte[], byte[]> rejections;
 
   TopologyFixture(Path stateDir, Map<String, String> settings) {
+    this(stateDir, settings, 1);
+  }
+
+  /**
+   * @param commandPartitions the partition count the processor takes the commands topic to have
+   */
+  TopologyFixture(Path stateDir, Map<String, String> settings, int commandPartitions) {
     Map<String, String> all = new java.util.TreeMap<>(settings);
     all.putIfAbsent("bootstrap.servers", "unused:9092");
     all.put("state.dir", stateDir.toString());
@@ -43,7 +52,11 @@ final class TopologyFixture implements AutoCloseable {
     driver =
         new TopologyTestDriver(
             DocTopology.build(
-                topics, SpaceRegistry.fromProperties(config.spaces()), config, 1, metrics),
+                topics,
+                SpaceRegistry.fromProperties(config.spaces()),
+                config,
+                commandPartitions,
+                metrics),
             props,
             Instant.ofEpochMilli(1_700_000_000_000L));
     ByteArraySerializer ser = new ByteArraySerializer();
@@ -62,6 +75,10 @@ final class TopologyFixture implements AutoCloseable {
     commands.pipeInput(new TestRecord<>(key, value));
   }
 
+  void sendRaw(byte[] key, byte[] value, Headers headers) {
+    commands.pipeInput(new TestRecord<>(key, value, headers));
+  }
+
   List<Out> deltas() {
     return read(deltas);
   }
@@ -70,8 +87,16 @@ final class TopologyFixture implements AutoCloseable {
     return read(rejections);
   }
 
-  /** One output record, key as text and value as JSON. */
-  record Out(String key, JsonNode value) {}
+  /** One output record, key as text, value as JSON, and its headers. */
+  record Out(String key, JsonNode value, Headers headers) {
+    Out(String key, JsonNode value) {
+      this(key, value, new RecordHeaders());
+    }
+
+    int code() {
+      return value.path("code").intValue();
+    }
+  }
 
   private static List<Out> read(TestOutputTopic<byte[], byte[]> topic) {
     List<Out> out = new ArrayList<>();
@@ -79,7 +104,8 @@ final class TopologyFixture implements AutoCloseable {
       out.add(
           new Out(
               r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
-              Json.parse(r.value())));
+              Json.parse(r.value()),
+              r.headers()));
     }
     return out;
   }

@@ -2,8 +2,10 @@ package io.docstream.topology.internal;
 
 import io.docstream.serdes.Command;
 import io.docstream.serdes.CommandCodec;
+import io.docstream.serdes.CommandCodec.Sender;
 import io.docstream.serdes.DocKey;
 import io.docstream.serdes.DocstreamException;
+import io.docstream.serdes.Echo;
 import io.docstream.serdes.ErrorCode;
 import io.docstream.serdes.Json;
 import io.docstream.serdes.Rejection;
@@ -12,12 +14,16 @@ import io.docstream.state.DocumentState;
 import io.docstream.state.StateLimits;
 import io.docstream.state.Timers;
 import io.docstream.topology.ProcessorMetrics;
+import io.docstream.topology.SkipRecords;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -27,36 +33,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one processor of the topology. Per record: parse strictly, send records that are not on their
- * document's partition (no key, or produced with another partitioner) back through the commands
- * topic under the document key, and apply the rest. Malformed records become coded rejections and
- * never stop the stream. A wall-clock punctuation delivers due timers as messages through the
- * commands topic, in the same transaction that removes them.
+ * The one processor of the topology. Per record: skip it if an operator named its offset, parse
+ * strictly, send records that are not on their document's partition (no key, or produced with
+ * another partitioner) back through the commands topic under the document key (once: a record that
+ * arrives off its partition after a hop is rejected), and apply the rest. No record stops the
+ * stream: a malformed one is a coded rejection, and any other failure of decoding or applying one
+ * record is a RECORD_FAILED rejection logged with its offset; only failures of Kafka or the stores
+ * fail the task. A wall-clock punctuation delivers due timers as messages through the commands
+ * topic, in the same transaction that removes them.
  */
 public final class DocProcessor implements Processor<byte[], byte[], byte[], byte[]> {
   public static final String DELTAS = "deltas";
   public static final String REJECTIONS = "rejections";
   public static final String REROUTE = "reroute";
 
+  /** Header counting how often a record was re-routed (ASCII decimal). */
+  public static final String HOPS_HEADER = "docstream-hops";
+
   private static final Logger LOG = LoggerFactory.getLogger(DocProcessor.class);
   private static final int TIMERS_PER_PUNCTUATION = 1000;
+  private static final int MAX_HOPS = 1;
+  private static final int MAX_REJECTION_KEY_BYTES = 1024;
 
   private final Settings settings;
   private ProcessorContext<byte[], byte[]> context;
   private DocumentState state;
   private DocumentApplier applier;
 
-  /**
-   * @param commandPartitions the partition count of the commands topic, or 0 when unknown (then
-   *     every keyed record is taken to be on its partition)
-   */
   public record Settings(
       SpaceRegistry spaces,
       StateLimits limits,
       int maxMessageBytes,
       int maxDeltaBytes,
       long timerIntervalMillis,
-      int commandPartitions,
+      DocumentPartitioner partitioner,
+      SkipRecords skipRecords,
+      LogLimiter logLimiter,
       ProcessorMetrics metrics) {}
 
   public DocProcessor(Settings settings) {
@@ -77,30 +89,50 @@ public final class DocProcessor implements Processor<byte[], byte[], byte[], byt
   @Override
   public void process(Record<byte[], byte[]> record) {
     long started = System.nanoTime();
-    String recordKey = null;
+    RecordMetadata where = context.recordMetadata().orElse(null);
+    if (where != null && settings.skipRecords().contains(where.partition(), where.offset())) {
+      skip(record, where);
+      return;
+    }
     Command command = null;
     long ts = record.timestamp();
     try {
-      recordKey = decodeKey(record.key());
+      String recordKey = decodeKey(record.key());
       command = CommandCodec.parse(record.value(), settings.maxMessageBytes());
       if (command.ts() != null) {
         ts = command.ts();
       }
       DocKey doc = CommandCodec.target(recordKey, command);
-      if (recordKey == null || !onItsPartition(record.key())) {
+      if (recordKey == null
+          || (where != null && !settings.partitioner().owns(where.partition(), record.key()))) {
         reroute(record, doc.toString());
         return;
       }
-      emit(record, doc.toString(), applier.apply(doc, command, ts), started);
+      emit(record, doc.toString(), apply(doc, command, ts), started);
     } catch (DocstreamException e) {
-      reject(record, command, e, ts);
+      reject(record, sender(command, record), e, ts);
+    } catch (KafkaException e) {
+      throw e;
+    } catch (RuntimeException | StackOverflowError e) {
+      failed(record, sender(command, record), e, ts);
+    }
+  }
+
+  /** A failure thrown out of the applier may leave the cached tree changed: forget it. */
+  private Outcome apply(DocKey doc, Command command, long ts) {
+    try {
+      return applier.apply(doc, command, ts);
+    } catch (RuntimeException | StackOverflowError e) {
+      state.cache().invalidate(doc.toString());
+      throw e;
     }
   }
 
   private void emit(Record<byte[], byte[]> record, String doc, Outcome outcome, long started) {
-    byte[] key = doc.getBytes(StandardCharsets.UTF_8);
+    Record<byte[], byte[]> out =
+        record.withKey(doc.getBytes(StandardCharsets.UTF_8)).withHeaders(new RecordHeaders());
     if (outcome instanceof Outcome.Applied applied) {
-      context.forward(record.withKey(key).withValue(applied.serialized()), DELTAS);
+      context.forward(out.withValue(applied.serialized()), DELTAS);
       settings
           .metrics()
           .applied(
@@ -110,39 +142,89 @@ public final class DocProcessor implements Processor<byte[], byte[], byte[], byt
               System.currentTimeMillis() - applied.delta().ts());
     } else {
       Rejection rejection = ((Outcome.Rejected) outcome).rejection();
-      context.forward(record.withKey(key).withValue(Json.bytes(rejection)), REJECTIONS);
+      context.forward(out.withValue(Json.bytes(rejection)), REJECTIONS);
       settings.metrics().rejected(rejection.code());
     }
   }
 
-  private void reject(
-      Record<byte[], byte[]> record, Command command, DocstreamException e, long ts) {
-    RecordMetadata where = context.recordMetadata().orElse(null);
-    LOG.warn(
-        "rejected record at {}-{}@{}: {}",
-        where == null ? "?" : where.topic(),
-        where == null ? -1 : where.partition(),
-        where == null ? -1 : where.offset(),
-        e.toString());
-    Rejection rejection =
-        Rejection.of(
-            command == null ? null : command.id(), command == null ? null : command.actor(), e, ts);
-    context.forward(record.withValue(Json.bytes(rejection)), REJECTIONS);
-    settings.metrics().rejected(e.code());
-  }
-
-  private void reroute(Record<byte[], byte[]> record, String doc) {
-    context.forward(record.withKey(doc.getBytes(StandardCharsets.UTF_8)), REROUTE);
-    settings.metrics().rerouted();
-  }
-
-  private boolean onItsPartition(byte[] key) {
-    int partitions = settings.commandPartitions();
-    if (partitions <= 0) {
-      return true;
+  private void reject(Record<byte[], byte[]> record, Sender sender, DocstreamException e, long ts) {
+    String reason = Integer.toString(e.code());
+    long suppressed = settings.logLimiter().acquire(reason);
+    if (suppressed == LogLimiter.SUPPRESS) {
+      settings.metrics().logLineSuppressed();
+    } else {
+      LOG.warn("rejected record at {}: {}{}", position(), e, suppressedNote(suppressed, reason));
     }
-    int expected = Utils.toPositive(Utils.murmur2(key)) % partitions;
-    return context.recordMetadata().map(m -> m.partition() == expected).orElse(true);
+    forwardRejection(record, Rejection.of(sender.id(), sender.actor(), e, ts));
+  }
+
+  private void failed(Record<byte[], byte[]> record, Sender sender, Throwable cause, long ts) {
+    String where = position();
+    String reason = Integer.toString(ErrorCode.RECORD_FAILED.code());
+    long suppressed = settings.logLimiter().acquire(reason);
+    if (suppressed == LogLimiter.SUPPRESS) {
+      settings.metrics().logLineSuppressed();
+    } else {
+      LOG.warn(
+          "record at {} failed and is skipped{}", where, suppressedNote(suppressed, reason), cause);
+    }
+    DocstreamException e =
+        new DocstreamException(
+            ErrorCode.RECORD_FAILED,
+            "processing the record failed; the processor log names the cause (record "
+                + where
+                + ")");
+    forwardRejection(record, Rejection.of(sender.id(), sender.actor(), e, ts));
+  }
+
+  private void skip(Record<byte[], byte[]> record, RecordMetadata where) {
+    LOG.warn("skipping record at {} as skip.records asks", position());
+    DocstreamException e =
+        new DocstreamException(
+            ErrorCode.RECORD_SKIPPED,
+            "record "
+                + where.topic()
+                + "-"
+                + where.partition()
+                + "@"
+                + where.offset()
+                + " was skipped by the operator");
+    Sender sender = CommandCodec.sender(record.value());
+    forwardRejection(record, Rejection.of(sender.id(), sender.actor(), e, record.timestamp()));
+  }
+
+  private void forwardRejection(Record<byte[], byte[]> record, Rejection rejection) {
+    context.forward(
+        record
+            .withKey(rejectionKey(record.key()))
+            .withValue(Json.bytes(rejection))
+            .withHeaders(new RecordHeaders()),
+        REJECTIONS);
+    settings.metrics().rejected(rejection.code());
+  }
+
+  /**
+   * Sends the record to its document's partition under the document key, counting the hop; a record
+   * that already hopped is rejected instead, so no record bounces for ever.
+   */
+  private void reroute(Record<byte[], byte[]> record, String doc) {
+    int hops = hops(record.headers());
+    if (hops >= MAX_HOPS) {
+      throw new DocstreamException(
+          ErrorCode.REROUTE_LOOP,
+          "record was re-routed "
+              + hops
+              + " time(s) and is still not on the partition of "
+              + doc
+              + " (partitions added, or a producer set "
+              + HOPS_HEADER
+              + ")");
+    }
+    Headers headers = new RecordHeaders();
+    headers.add(HOPS_HEADER, Integer.toString(hops + 1).getBytes(StandardCharsets.US_ASCII));
+    context.forward(
+        record.withKey(doc.getBytes(StandardCharsets.UTF_8)).withHeaders(headers), REROUTE);
+    settings.metrics().rerouted();
   }
 
   private void fireDueTimers(long nowMillis) {
@@ -160,6 +242,45 @@ public final class DocProcessor implements Processor<byte[], byte[], byte[], byt
     if (state != null) {
       state.dropCache();
     }
+  }
+
+  private String position() {
+    return context
+        .recordMetadata()
+        .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
+        .orElse("(no position)");
+  }
+
+  private static String suppressedNote(long suppressed, String reason) {
+    return suppressed == 0
+        ? ""
+        : " (" + suppressed + " earlier lines for code " + reason + " were suppressed)";
+  }
+
+  private static Sender sender(Command command, Record<byte[], byte[]> record) {
+    return command != null ? Sender.of(command) : CommandCodec.sender(record.value());
+  }
+
+  /** A header that cannot be read counts as a hop: only docstream writes it. */
+  static int hops(Headers headers) {
+    Header header = headers.lastHeader(HOPS_HEADER);
+    if (header == null || header.value() == null) {
+      return 0;
+    }
+    try {
+      return Math.max(0, Integer.parseInt(new String(header.value(), StandardCharsets.US_ASCII)));
+    } catch (NumberFormatException e) {
+      return MAX_HOPS;
+    }
+  }
+
+  /** The record's key, or for a key over 1 KiB its first characters and its length. */
+  private static byte[] rejectionKey(byte[] key) {
+    if (key == null || key.length <= MAX_REJECTION_KEY_BYTES) {
+      return key;
+    }
+    String cut = Echo.cut(new String(key, StandardCharsets.UTF_8));
+    return cut.getBytes(StandardCharsets.UTF_8);
   }
 
   private static String decodeKey(byte[] key) {
