@@ -61,6 +61,8 @@ public final class ProcessorApp implements AutoCloseable {
             config.httpHost(),
             config.httpPort(),
             doc -> locator.get().locate(doc),
+            space -> spaces.find(space).isPresent(),
+            config.httpSecret(),
             registry,
             () -> running.get() != null && running.get().state() == KafkaStreams.State.RUNNING);
     HostInfo self = new HostInfo(config.advertisedHost(), readApi.port());

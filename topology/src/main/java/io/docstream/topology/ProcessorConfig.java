@@ -5,6 +5,7 @@ import io.docstream.serdes.TopicNames;
 import io.docstream.state.StateLimits;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -14,6 +15,7 @@ import java.util.TreeMap;
  * @param kafka client settings passed through to Kafka Streams (keys {@code kafka.*}, prefix
  *     removed), e.g. security settings
  * @param spaces space settings ({@code spaces.*}, prefix kept)
+ * @param httpSecret the secret every read-API {@code /docs} request must carry, if set
  */
 public record ProcessorConfig(
     String bootstrapServers,
@@ -25,6 +27,7 @@ public record ProcessorConfig(
     String httpHost,
     int httpPort,
     String advertisedHost,
+    Optional<String> httpSecret,
     int maxMessageBytes,
     int maxDeltaBytes,
     StateLimits limits,
@@ -35,6 +38,7 @@ public record ProcessorConfig(
     Map<String, String> spaces) {
 
   public static final int MAX_RECORD_BYTES = 8 * 1024 * 1024;
+  private static final int MIN_SECRET_CHARS = 16;
 
   public static ProcessorConfig from(ConfigReader c) {
     long mib = 1024L * 1024;
@@ -51,6 +55,7 @@ public record ProcessorConfig(
         httpHost,
         c.intValue("http.port", 8081, 0, 65_535),
         c.string("http.advertised.host", httpHost),
+        secret(c, "http.secret"),
         c.intValue("max.message.bytes", 256 * 1024, 1024, MAX_RECORD_BYTES / 2),
         c.intValue("max.delta.bytes", (int) mib, 1024, MAX_RECORD_BYTES / 2),
         new StateLimits(
@@ -63,5 +68,13 @@ public record ProcessorConfig(
         c.intValue("stream.threads", 1, 1, 64),
         c.withPrefix("kafka."),
         spaces);
+  }
+
+  private static Optional<String> secret(ConfigReader c, String key) {
+    Optional<String> secret = Optional.ofNullable(c.string(key, null));
+    if (secret.isPresent() && secret.get().length() < MIN_SECRET_CHARS) {
+      throw ConfigReader.invalid(key, "needs at least " + MIN_SECRET_CHARS + " characters");
+    }
+    return secret;
   }
 }
