@@ -5,6 +5,7 @@ import io.docstream.serdes.ErrorCode;
 import io.docstream.state.StoreNames;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -109,12 +110,15 @@ final class StartupProgress implements StateRestoreListener {
               sums[1] += r.total;
             });
     if (perStore.isEmpty()) {
-      return "starting: processor " + state;
+      return state == KafkaStreams.State.REBALANCING
+          ? "starting: waiting for the processor's partitions (Kafka Streams REBALANCING)"
+          : "starting: the processor is " + state + ", opening its stores";
     }
     StringBuilder line = new StringBuilder("restoring:");
     perStore.forEach(
         (store, sums) ->
-            line.append(String.format(" %s %,d/%,d records;", store, sums[0], sums[1])));
+            line.append(
+                String.format(Locale.ROOT, " %s %,d/%,d records;", store, sums[0], sums[1])));
     line.setLength(line.length() - 1);
     return line.toString();
   }
