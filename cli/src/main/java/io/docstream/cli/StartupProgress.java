@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -29,6 +31,7 @@ final class StartupProgress implements StateRestoreListener {
   private static final Duration POLL = Duration.ofMillis(100);
 
   private final PrintStream out;
+  private final Duration reportInterval;
   private final Map<TopicPartition, Restore> restoring = new ConcurrentHashMap<>();
 
   private static final class Restore {
@@ -43,7 +46,12 @@ final class StartupProgress implements StateRestoreListener {
   }
 
   StartupProgress(PrintStream out) {
+    this(out, REPORT_INTERVAL);
+  }
+
+  StartupProgress(PrintStream out, Duration reportInterval) {
     this.out = out;
+    this.reportInterval = reportInterval;
   }
 
   @Override
@@ -76,10 +84,19 @@ final class StartupProgress implements StateRestoreListener {
    *     ErrorCode#KAFKA_UNREACHABLE} if it is not ready within {@code timeout}
    */
   void awaitReady(KafkaStreams streams, Duration timeout) throws InterruptedException {
+    awaitReady(streams::state, () -> activeStoresReadable(streams), timeout);
+  }
+
+  /** As above, with the state and the readability of the active tasks' stores given. */
+  void awaitReady(
+      Supplier<KafkaStreams.State> states, BooleanSupplier storesReadable, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    long nextReport = System.nanoTime() + REPORT_INTERVAL.toNanos();
-    while (!ready(streams)) {
-      KafkaStreams.State state = streams.state();
+    long nextReport = System.nanoTime() + reportInterval.toNanos();
+    while (states.get() != KafkaStreams.State.RUNNING
+        || !restoring.isEmpty()
+        || !storesReadable.getAsBoolean()) {
+      KafkaStreams.State state = states.get();
       if (state == KafkaStreams.State.ERROR
           || state == KafkaStreams.State.PENDING_ERROR
           || state == KafkaStreams.State.NOT_RUNNING) {
@@ -92,7 +109,7 @@ final class StartupProgress implements StateRestoreListener {
       }
       if (System.nanoTime() > nextReport) {
         out.println(report(state));
-        nextReport = System.nanoTime() + REPORT_INTERVAL.toNanos();
+        nextReport = System.nanoTime() + reportInterval.toNanos();
       }
       Thread.sleep(POLL.toMillis());
     }
@@ -123,10 +140,7 @@ final class StartupProgress implements StateRestoreListener {
     return line.toString();
   }
 
-  private boolean ready(KafkaStreams streams) {
-    if (streams.state() != KafkaStreams.State.RUNNING || !restoring.isEmpty()) {
-      return false;
-    }
+  private static boolean activeStoresReadable(KafkaStreams streams) {
     for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
       for (TaskMetadata task : thread.activeTasks()) {
         if (!readable(streams, task.taskId().partition())) {
