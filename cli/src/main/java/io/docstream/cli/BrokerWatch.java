@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +25,13 @@ final class BrokerWatch {
   private final PrintStream out;
   private final Consumer<DocstreamException> onGiveUp;
   private final Deque<Long> restartNanos = new ArrayDeque<>();
+  private final Executor restarter =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread thread = new Thread(r, "docstream-broker-watch");
+            thread.setDaemon(true);
+            return thread;
+          });
   private volatile KafkaBroker broker;
   private volatile boolean stopping;
 
@@ -46,7 +55,7 @@ final class BrokerWatch {
 
   private void watch(KafkaBroker watched) {
     CompletableFuture<Integer> exit = watched.onExit();
-    exit.thenAcceptAsync(code -> exited(watched, code));
+    exit.thenAcceptAsync(code -> exited(watched, code), restarter);
   }
 
   private synchronized void exited(KafkaBroker dead, int exitCode) {

@@ -2,6 +2,7 @@ package io.docstream.cli;
 
 import io.docstream.serdes.DocstreamException;
 import io.docstream.serdes.ErrorCode;
+import java.net.BindException;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
@@ -27,6 +28,10 @@ final class CliErrors {
       if (t instanceof ConfigException bad) {
         return new DocstreamException(
             ErrorCode.CONFIG_INVALID, "bad Kafka client setting: " + bad.getMessage(), e);
+      }
+      if (t instanceof BindException taken) {
+        return new DocstreamException(
+            ErrorCode.CONFIG_INVALID, "a port to listen on is taken: " + taken.getMessage(), e);
       }
       if (t instanceof ConnectException
           || t instanceof HttpConnectTimeoutException

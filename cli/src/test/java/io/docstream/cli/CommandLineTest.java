@@ -125,6 +125,19 @@ class CommandLineTest {
   }
 
   @Test
+  void shouldNameATakenPortWithACode() {
+    assertThat(
+            CliErrors.line(
+                CliErrors.coded(
+                    new IllegalStateException(
+                        "start failed", new java.net.BindException("Address already in use")))))
+        .isEqualTo(
+            "error "
+                + ErrorCode.CONFIG_INVALID.code()
+                + ": a port to listen on is taken: Address already in use");
+  }
+
+  @Test
   void shouldNotMintATokenWhenNoSecretIsFound() throws Exception {
     System.setProperty(RunRecord.LOCATION_PROPERTY, temp.resolve("none").toString());
     Path empty = Files.createDirectories(temp.resolve("empty"));

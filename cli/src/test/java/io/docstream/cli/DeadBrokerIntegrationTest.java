@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * log configuration): one coded line on stderr, no Kafka client warnings, and done within the
  * timeout it was given.
  */
-class DeadBrokerTest {
+class DeadBrokerIntegrationTest {
   private static final long TIMEOUT_MILLIS = 3000;
 
   /**
