@@ -4,15 +4,18 @@ import io.docstream.serdes.DocstreamException;
 import io.docstream.serdes.ErrorCode;
 import io.docstream.serdes.TopicNames;
 import io.docstream.topology.TopicSetup;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,6 +32,8 @@ final class TopicsCommand {
           "Create the commands, deltas and rejections topics; existing ones must match the asked"
               + " partitions and replication factor.")
   static final class Create implements Callable<Integer> {
+    private static final Duration DESCRIBE_RETRY = Duration.ofMillis(100);
+
     @Mixin KafkaOptions kafka;
 
     @Option(names = "--partitions", defaultValue = "6", description = "Partitions per topic.")
@@ -89,18 +94,31 @@ final class TopicsCommand {
       }
     }
 
+    /** Describes the topics; a topic just created may be unknown to the broker for a moment. */
     private Map<String, TopicDescription> describe(Admin admin, TopicNames topics)
         throws InterruptedException {
-      try {
-        return new java.util.TreeMap<>(
-            admin
-                .describeTopics(List.of(topics.commands(), topics.deltas(), topics.rejections()))
-                .allTopicNames()
-                .get(kafka.timeoutMillis, TimeUnit.MILLISECONDS));
-      } catch (ExecutionException | TimeoutException e) {
-        throw new DocstreamException(
-            ErrorCode.TOPIC_SETUP_FAILED, "cannot describe the topics: " + e.getMessage(), e);
+      Deadline deadline = Deadline.after(kafka.timeout());
+      while (true) {
+        try {
+          return new TreeMap<>(
+              admin
+                  .describeTopics(List.of(topics.commands(), topics.deltas(), topics.rejections()))
+                  .allTopicNames()
+                  .get(deadline.remaining().toMillis(), TimeUnit.MILLISECONDS));
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || deadline.passed()) {
+            throw describeFailed(e.getCause());
+          }
+          Thread.sleep(DESCRIBE_RETRY.toMillis());
+        } catch (TimeoutException e) {
+          throw describeFailed(e);
+        }
       }
+    }
+
+    private static DocstreamException describeFailed(Throwable cause) {
+      return new DocstreamException(
+          ErrorCode.TOPIC_SETUP_FAILED, "cannot describe the topics: " + cause.getMessage(), cause);
     }
   }
 }
