@@ -1,5 +1,6 @@
 package io.docstream.cli;
 
+import ch.qos.logback.classic.Level;
 import io.docstream.broker.KafkaBroker;
 import io.docstream.serdes.DocstreamException;
 import io.docstream.serdes.ErrorCode;
@@ -11,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the embedded broker of {@code run} up: when its JVM exits while {@code run} is not
@@ -20,6 +22,7 @@ import java.util.function.Consumer;
  */
 final class BrokerWatch {
   static final int MAX_RESTARTS = 3;
+  private static final String NETWORK_CLIENT = "org.apache.kafka.clients.NetworkClient";
   static final Duration RESTART_WINDOW = Duration.ofMinutes(10);
 
   private final PrintStream out;
@@ -53,6 +56,16 @@ final class BrokerWatch {
     broker.stop();
   }
 
+  /**
+   * While the broker is down, the processor's and the gateway's Kafka clients warn of every failed
+   * connection, many a second; run says what is going on instead.
+   */
+  private static void connectionWarnings(Level level) {
+    if (LoggerFactory.getLogger(NETWORK_CLIENT) instanceof ch.qos.logback.classic.Logger logger) {
+      logger.setLevel(level);
+    }
+  }
+
   private void watch(KafkaBroker watched) {
     CompletableFuture<Integer> exit = watched.onExit();
     exit.thenAcceptAsync(code -> exited(watched, code), restarter);
@@ -81,12 +94,14 @@ final class BrokerWatch {
       return;
     }
     restartNanos.addLast(now);
+    connectionWarnings(Level.ERROR);
     out.printf(
         "The Kafka broker (pid %d) exited with code %d; starting it again on its data (%s)...%n",
         dead.pid(), exitCode, dead.dataDir());
     try {
       KafkaBroker restarted = KafkaBroker.start(dead.options());
       broker = restarted;
+      connectionWarnings(null);
       out.printf(
           "The Kafka broker is back (pid %d, %s).%n",
           restarted.pid(), restarted.bootstrapServers());

@@ -72,6 +72,12 @@ class RunIntegrationTest {
     // Then run says so and starts the broker again on its data
     run.awaitOutput("exited with code", 1, Duration.ofSeconds(30));
     run.awaitOutput("The Kafka broker is back", 1, READY_TIMEOUT);
+    String whileDown =
+        run.output()
+            .substring(run.output().indexOf("exited with code"), run.output().indexOf("is back"));
+    assertThat(whileDown)
+        .as("connection warnings while the broker was down")
+        .doesNotContain("could not be established");
     assertThat(run.broker().pid()).isNotEqualTo(brokerPid);
     log.info("broker back after {} ms", millisSince(killed));
 
