@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,6 +105,11 @@ public final class KafkaBroker implements AutoCloseable {
   /** The operating-system process id of the broker JVM. */
   public long pid() {
     return process.pid();
+  }
+
+  /** Completes with the broker JVM's exit code when it exits, for whatever reason. */
+  public CompletableFuture<Integer> onExit() {
+    return process.onExit().thenApply(Process::exitValue);
   }
 
   /**

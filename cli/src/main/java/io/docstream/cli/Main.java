@@ -1,13 +1,14 @@
 package io.docstream.cli;
 
-import io.docstream.serdes.DocstreamException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code docstream} command line. */
 @Command(
     name = "docstream",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
     version = "docstream 0.1.0",
     description = "Live JSON documents on Kafka.",
     subcommands = {
@@ -22,16 +23,27 @@ import picocli.CommandLine.Command;
       VerifyCommand.class
     })
 public final class Main {
+  /** Exit code of a command that failed with a coded error. */
+  static final int FAILED = 2;
+
   public static void main(String[] args) {
+    // The process entry point: its exit code is the command's.
+    System.exit(execute(args));
+  }
+
+  /** Runs one command line in this JVM and returns its exit code. */
+  static int execute(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The command line, answering every failure with one coded line on stderr. */
+  static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
-          if (e instanceof DocstreamException coded) {
-            cmd.getErr().println("error " + coded.code() + ": " + coded.getMessage());
-            return 2;
-          }
-          throw e;
+          cmd.getErr().println(CliErrors.line(CliErrors.coded(e)));
+          return FAILED;
         });
-    System.exit(cli.execute(args));
+    return cli;
   }
 }

@@ -29,7 +29,7 @@ final class TailCommand implements Callable<Integer> {
         maxSeconds == null ? Long.MAX_VALUE : System.currentTimeMillis() + maxSeconds * 1000;
     try (TopicTail tail =
         new TopicTail(
-            kafka.clientProps(),
+            kafka.consumerProps(),
             List.of(kafka.topics().deltas(), kafka.topics().rejections()),
             fromBeginning)) {
       while (System.currentTimeMillis() < deadline) {

@@ -6,9 +6,6 @@ import io.docstream.document.Nodes;
 import io.docstream.serdes.DocstreamException;
 import io.docstream.serdes.ErrorCode;
 import io.docstream.serdes.Json;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,8 +36,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Mixin KafkaOptions kafka;
 
-  @Option(names = "--url", defaultValue = "http://127.0.0.1:8081", description = "Read API.")
-  String url;
+  @Mixin ReadApiOptions readApi;
 
   @Option(
       names = "--settle-seconds",
@@ -48,7 +44,6 @@ final class VerifyCommand implements Callable<Integer> {
       description = "How long to wait for served documents to be matched by committed deltas.")
   long settleSeconds;
 
-  private final HttpClient http = HttpClient.newHttpClient();
   private final List<String> violations = new ArrayList<>();
   private final Map<String, Fold> folds = new HashMap<>();
 
@@ -69,7 +64,7 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (TopicTail tail =
-        new TopicTail(kafka.clientProps(), List.of(kafka.topics().deltas()), true)) {
+        new TopicTail(kafka.consumerProps(), List.of(kafka.topics().deltas()), true)) {
       // Up to the end as of now; under traffic the end moves on, and what follows is read below.
       Map<TopicPartition, Long> ends = tail.ends();
       while (!tail.reached(ends)) {
@@ -130,10 +125,7 @@ final class VerifyCommand implements Callable<Integer> {
   }
 
   private Served fetch(String doc) throws Exception {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create(url + "/docs/" + doc)).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = readApi.get("/docs/" + doc, kafka.timeout());
     if (response.statusCode() != 200) {
       return new Served(null, null, response.statusCode() + " " + response.body());
     }

@@ -2,7 +2,6 @@ package io.docstream.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine;
 
 /** Runs {@code docstream verify} in this JVM, as a user would from the command line. */
 final class VerifyRun {
@@ -15,6 +14,6 @@ final class VerifyRun {
             List.of(
                 "verify", "--bootstrap", bootstrap, "--topic-prefix", topicPrefix, "--url", url));
     args.addAll(List.of(more));
-    return new CommandLine(new Main()).execute(args.toArray(String[]::new));
+    return Main.execute(args.toArray(String[]::new));
   }
 }

@@ -120,6 +120,7 @@ public enum ErrorCode {
   // The read API.
   BAD_REQUEST(4400, "The request is malformed (see the error text).", false, true),
   NOT_FOUND(4404, "No such route.", false, true),
+  METHOD_NOT_ALLOWED(4405, "The read API answers GET only.", false, true),
   HISTORY_GONE(4410, "The requested deltas are no longer held; fetch a snapshot.", false, true),
   LOGIC_FAILED(
       5000, "The space's logic threw an exception; the message changed nothing.", false, true),
@@ -142,7 +143,18 @@ public enum ErrorCode {
       6005, "A configured space class cannot be loaded or instantiated.", false, false),
   KAFKA_UNREACHABLE(6006, "The Kafka cluster did not answer.", true, false),
   STREAMS_FAILED(6007, "The Kafka Streams application stopped with an error.", true, false),
-  VERIFY_FAILED(6010, "The invariant checker found a violation.", false, false);
+  VERIFY_FAILED(6010, "The invariant checker found a violation.", false, false),
+  READ_API_UNREACHABLE(6011, "The processor's read API did not answer.", true, false),
+  TOPIC_MISMATCH(
+      6012,
+      "An existing topic has other partitions or replication factor than requested.",
+      false,
+      false),
+  DEV_SECRET_NOT_FOUND(
+      6013, "No running docstream's development secret was found to sign with.", false, false),
+  BROKER_EXITED(6014, "The embedded Kafka broker exited and could not be restarted.", true, false),
+  CLI_INPUT_INVALID(
+      6015, "A command-line argument is malformed (see the error text).", false, false);
 
   private final int code;
   private final String description;

@@ -20,6 +20,7 @@ import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,11 +45,22 @@ public final class ProcessorApp implements AutoCloseable {
     return start(config, Time.SYSTEM);
   }
 
+  /** Starts the processor, telling {@code restores} how the restoration of its stores goes. */
+  public static ProcessorApp start(ProcessorConfig config, StateRestoreListener restores)
+      throws IOException {
+    return start(config, Time.SYSTEM, restores);
+  }
+
   /**
    * Starts the processor on {@code clock}, which drives its wall-clock punctuations (due timers);
    * scenario runs set it, production uses the system clock.
    */
   public static ProcessorApp start(ProcessorConfig config, Time clock) throws IOException {
+    return start(config, clock, null);
+  }
+
+  private static ProcessorApp start(
+      ProcessorConfig config, Time clock, StateRestoreListener restores) throws IOException {
     SpaceRegistry spaces = SpaceRegistry.fromProperties(config.spaces());
     Properties admin = TopicSetup.adminProps(config.bootstrapServers(), config.kafka());
     int commandPartitions = TopicSetup.partitions(admin, config.topics().commands());
@@ -64,6 +76,8 @@ public final class ProcessorApp implements AutoCloseable {
             config.httpHost(),
             config.httpPort(),
             doc -> locator.get().locate(doc),
+            space -> spaces.find(space).isPresent(),
+            config.httpSecret(),
             registry,
             () ->
                 health.status(
@@ -85,6 +99,9 @@ public final class ProcessorApp implements AutoCloseable {
         });
     KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
+    if (restores != null) {
+      streams.setGlobalStateRestoreListener(restores);
+    }
     streams.start();
     LOG.info(
         "processor {} started: read API on http://{}:{}",

@@ -6,6 +6,7 @@ import io.docstream.state.DocumentStores;
 import io.docstream.state.StateLimits;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -18,6 +19,7 @@ import java.util.TreeMap;
  * @param skipRecords offsets of the commands topic answered with RECORD_SKIPPED unprocessed
  * @param healthWindowMillis /healthz is unhealthy while stream threads failed twice within this
  * @param rejectionLogLinesPerSecond WARN lines per second and error code for rejected records
+ * @param httpSecret the secret every read-API {@code /docs} request must carry, if set
  */
 public record ProcessorConfig(
     String bootstrapServers,
@@ -29,6 +31,7 @@ public record ProcessorConfig(
     String httpHost,
     int httpPort,
     String advertisedHost,
+    Optional<String> httpSecret,
     int maxMessageBytes,
     int maxDeltaBytes,
     StateLimits limits,
@@ -46,6 +49,8 @@ public record ProcessorConfig(
    */
   public static final int MAX_RECORD_BYTES = DocumentStores.MAX_CHANGELOG_RECORD_BYTES;
 
+  private static final int MIN_SECRET_CHARS = 16;
+
   public static ProcessorConfig from(ConfigReader c) {
     long mib = 1024L * 1024;
     Map<String, String> spaces = new TreeMap<>();
@@ -61,6 +66,7 @@ public record ProcessorConfig(
         httpHost,
         c.intValue("http.port", 8081, 0, 65_535),
         c.string("http.advertised.host", httpHost),
+        secret(c, "http.secret"),
         c.intValue("max.message.bytes", 256 * 1024, 1024, MAX_RECORD_BYTES / 2),
         c.intValue("max.delta.bytes", (int) mib, 1024, MAX_RECORD_BYTES / 2),
         new StateLimits(
@@ -77,5 +83,13 @@ public record ProcessorConfig(
         c.intValue("log.rejections.per.second", 10, 1, 100_000),
         c.withPrefix("kafka."),
         spaces);
+  }
+
+  private static Optional<String> secret(ConfigReader c, String key) {
+    Optional<String> secret = Optional.ofNullable(c.string(key, null));
+    if (secret.isPresent() && secret.get().length() < MIN_SECRET_CHARS) {
+      throw ConfigReader.invalid(key, "needs at least " + MIN_SECRET_CHARS + " characters");
+    }
+    return secret;
   }
 }

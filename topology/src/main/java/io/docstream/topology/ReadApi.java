@@ -2,6 +2,7 @@ package io.docstream.topology;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.docstream.serdes.DocKey;
@@ -18,11 +19,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +35,18 @@ import org.slf4j.LoggerFactory;
  * /docs/{space}/{id}/deltas?after=S}, {@code /metrics} and {@code /healthz}. A request for a
  * document another instance owns is forwarded there once; while the document's partition migrates
  * the answer is 503 with {@code Retry-After}.
+ *
+ * <p>It serves every document whole, hidden fields included: it is internal, for gateways and
+ * operators, and must not be exposed. With a secret set, every {@code /docs} request must carry it
+ * in {@value #SECRET_HEADER} ({@code /metrics} and {@code /healthz} stay open).
+ *
+ * <p>Every error answer carries a code whose HTTP status follows from it ({@link #status}): 4xxx
+ * are client errors, 5xxx server errors; each 5xxx answer is logged once with its cause.
  */
 public final class ReadApi implements AutoCloseable {
+  /** The header carrying the shared secret ({@code http.secret}) between gateway and processor. */
+  public static final String SECRET_HEADER = "X-Docstream-Secret";
+
   static final String FORWARDED_HEADER = "X-Docstream-Forwarded";
   private static final Logger LOG = LoggerFactory.getLogger(ReadApi.class);
   private static final String DOCS = "/docs/";
@@ -49,18 +62,30 @@ public final class ReadApi implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final DocumentLocator locator;
+  private final Predicate<String> knownSpace;
+  private final Optional<String> secret;
   private final PrometheusMeterRegistry metrics;
   private final Supplier<ObjectNode> health;
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(FORWARD_TIMEOUT).build();
 
+  /**
+   * Starts serving on {@code host:port}.
+   *
+   * @param knownSpace whether a space name is configured; other spaces are answered 404
+   * @param secret the shared secret every {@code /docs} request must carry, if any
+   */
   public ReadApi(
       String host,
       int port,
       DocumentLocator locator,
+      Predicate<String> knownSpace,
+      Optional<String> secret,
       PrometheusMeterRegistry metrics,
       Supplier<ObjectNode> health)
       throws IOException {
     this.locator = locator;
+    this.knownSpace = knownSpace;
+    this.secret = secret;
     this.metrics = metrics;
     this.health = health;
     this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
@@ -84,7 +109,7 @@ public final class ReadApi implements AutoCloseable {
     try {
       String path = exchange.getRequestURI().getPath();
       if (!"GET".equals(exchange.getRequestMethod())) {
-        error(exchange, 405, ErrorCode.BAD_REQUEST, "only GET is supported");
+        error(exchange, ErrorCode.METHOD_NOT_ALLOWED, "only GET is supported");
       } else if (path.equals("/metrics")) {
         send(exchange, 200, "text/plain; version=0.0.4", metrics.scrape());
       } else if (path.equals("/healthz")) {
@@ -95,35 +120,63 @@ public final class ReadApi implements AutoCloseable {
             "application/json",
             Json.text(status));
       } else if (path.startsWith(DOCS)) {
+        requireSecret(exchange);
         docs(exchange, path.substring(DOCS.length()));
       } else {
-        error(exchange, 404, ErrorCode.NOT_FOUND, "no route " + path);
+        error(exchange, ErrorCode.NOT_FOUND, "no route " + path);
       }
     } catch (DocstreamException e) {
-      error(exchange, 400, e.errorCode(), e.getMessage());
+      fail(exchange, e.errorCode(), e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      error(exchange, 503, ErrorCode.INTERNAL, "interrupted");
+      fail(exchange, ErrorCode.INTERNAL, "interrupted", e);
     } catch (RuntimeException e) {
-      LOG.warn("read API failed on {}", exchange.getRequestURI(), e);
-      error(exchange, 500, ErrorCode.INTERNAL, "internal error");
+      fail(exchange, ErrorCode.INTERNAL, "internal error", e);
+    }
+  }
+
+  /** The HTTP status of an answer with {@code code}: 4xxx client errors, the rest server errors. */
+  static int status(ErrorCode code) {
+    return switch (code) {
+      case UNAUTHENTICATED -> 401;
+      case FORBIDDEN -> 403;
+      case NOT_FOUND, SPACE_UNKNOWN -> 404;
+      case METHOD_NOT_ALLOWED -> 405;
+      case HISTORY_GONE -> 410;
+      case PARTITION_MIGRATING, OWNER_UNREACHABLE -> 503;
+      default -> code.code() >= 4000 && code.code() < 5000 ? 400 : 500;
+    };
+  }
+
+  private void requireSecret(HttpExchange exchange) {
+    if (secret.isEmpty()) {
+      return;
+    }
+    String given = exchange.getRequestHeaders().getFirst(SECRET_HEADER);
+    byte[] expected = secret.get().getBytes(StandardCharsets.UTF_8);
+    if (given == null || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
+      throw new DocstreamException(
+          ErrorCode.UNAUTHENTICATED, "missing or wrong " + SECRET_HEADER + " header");
     }
   }
 
   private void docs(HttpExchange exchange, String rest) throws IOException, InterruptedException {
     boolean deltas = rest.endsWith(DELTAS) && rest.indexOf('/') != rest.lastIndexOf('/');
-    String doc =
-        DocKey.parse(deltas ? rest.substring(0, rest.length() - DELTAS.length()) : rest).toString();
+    DocKey key = DocKey.parse(deltas ? rest.substring(0, rest.length() - DELTAS.length()) : rest);
+    if (!knownSpace.test(key.space())) {
+      throw new DocstreamException(ErrorCode.SPACE_UNKNOWN, "no space " + key.space());
+    }
+    String doc = key.toString();
     long after = deltas ? afterParam(exchange.getRequestURI().getRawQuery()) : 0;
     DocumentLocation location = locator.locate(doc);
     if (location instanceof DocumentLocation.Remote remote) {
       if (exchange.getRequestHeaders().containsKey(FORWARDED_HEADER)) {
-        migrating(exchange, "ownership of " + doc + " is moving");
+        error(exchange, ErrorCode.PARTITION_MIGRATING, "ownership of " + doc + " is moving");
       } else {
         forward(exchange, remote.baseUrl());
       }
     } else if (location instanceof DocumentLocation.Migrating m) {
-      migrating(exchange, m.reason());
+      error(exchange, ErrorCode.PARTITION_MIGRATING, m.reason());
     } else {
       DocumentReader reader = ((DocumentLocation.Local) location).reader();
       if (deltas) {
@@ -138,7 +191,10 @@ public final class ReadApi implements AutoCloseable {
       throws IOException, InterruptedException {
     Optional<DocumentReader.Snapshot> snapshot = reader.snapshot(doc);
     if (snapshot.isEmpty()) {
-      migrating(exchange, "document " + doc + " is being written too fast to read");
+      error(
+          exchange,
+          ErrorCode.PARTITION_MIGRATING,
+          "document " + doc + " is being written too fast to read");
       return;
     }
     ObjectNode body = Json.object();
@@ -155,7 +211,6 @@ public final class ReadApi implements AutoCloseable {
     if (deltas.isEmpty()) {
       error(
           exchange,
-          410,
           ErrorCode.HISTORY_GONE,
           "deltas after seq " + after + " of " + doc + " are no longer held");
       return;
@@ -164,7 +219,9 @@ public final class ReadApi implements AutoCloseable {
     body.put("doc", doc);
     ArrayNode list = body.putArray("deltas");
     for (byte[] delta : deltas.get()) {
-      list.add(Json.parse(delta));
+      // Stored deltas are JSON already: embedded as they are, without a parse that would limit
+      // their depth.
+      list.addRawValue(new RawValue(new String(delta, StandardCharsets.UTF_8)));
     }
     send(exchange, 200, "application/json", Json.text(body));
   }
@@ -172,18 +229,14 @@ public final class ReadApi implements AutoCloseable {
   private void forward(HttpExchange exchange, String baseUrl)
       throws IOException, InterruptedException {
     URI target = URI.create(baseUrl + exchange.getRequestURI().toString());
-    HttpRequest request =
-        HttpRequest.newBuilder(target)
-            .timeout(FORWARD_TIMEOUT)
-            .header(FORWARDED_HEADER, "1")
-            .GET()
-            .build();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(target).timeout(FORWARD_TIMEOUT).header(FORWARDED_HEADER, "1").GET();
+    secret.ifPresent(s -> request.header(SECRET_HEADER, s));
     HttpResponse<String> response;
     try {
-      response = client.send(request, HttpResponse.BodyHandlers.ofString());
+      response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      exchange.getResponseHeaders().set("Retry-After", "1");
-      error(exchange, 503, ErrorCode.OWNER_UNREACHABLE, "owner " + baseUrl + " did not answer");
+      fail(exchange, ErrorCode.OWNER_UNREACHABLE, "owner " + baseUrl + " did not answer", e);
       return;
     }
     response
@@ -212,13 +265,39 @@ public final class ReadApi implements AutoCloseable {
         ErrorCode.BAD_REQUEST, "deltas needs ?after=S with S a non-negative integer");
   }
 
-  private static void migrating(HttpExchange exchange, String reason) throws IOException {
-    exchange.getResponseHeaders().set("Retry-After", "1");
-    error(exchange, 503, ErrorCode.PARTITION_MIGRATING, reason);
+  /** Answers with {@code code}; logs it first when it is a server error. */
+  private static void fail(HttpExchange exchange, ErrorCode code, String message, Exception cause)
+      throws IOException {
+    int status = status(code);
+    if (status == 503) {
+      LOG.info(
+          "read API answered {} {} on {}: {}",
+          status,
+          code.code(),
+          exchange.getRequestURI(),
+          message + (cause == null ? "" : " (" + cause + ")"));
+    } else if (status >= 500) {
+      LOG.error(
+          "read API answered {} {} on {}: {}",
+          status,
+          code.code(),
+          exchange.getRequestURI(),
+          message,
+          cause);
+    }
+    answer(exchange, status, code, message);
   }
 
-  private static void error(HttpExchange exchange, int status, ErrorCode code, String message)
+  private static void error(HttpExchange exchange, ErrorCode code, String message)
       throws IOException {
+    fail(exchange, code, message, null);
+  }
+
+  private static void answer(HttpExchange exchange, int status, ErrorCode code, String message)
+      throws IOException {
+    if (status == 503) {
+      exchange.getResponseHeaders().set("Retry-After", "1");
+    }
     ObjectNode body = Json.object();
     body.put("code", code.code());
     body.put("error", code.clientVisible() ? message : code.description());

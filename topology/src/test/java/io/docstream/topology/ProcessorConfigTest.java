@@ -59,4 +59,27 @@ class ProcessorConfigTest {
             DocstreamException.class,
             e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFIG_UNREADABLE));
   }
+
+  @Test
+  void shouldReadTheReadApiSecretFromTheEnvironmentAndRefuseAShortOne() {
+    ProcessorConfig config =
+        ProcessorConfig.from(
+            ConfigReader.load(
+                null,
+                Map.of(
+                    "DOCSTREAM_BOOTSTRAP_SERVERS",
+                    "x:1",
+                    "DOCSTREAM_HTTP_SECRET",
+                    "a-secret-of-24-characters")));
+    assertThat(config.httpSecret()).hasValue("a-secret-of-24-characters");
+    assertThat(
+            ProcessorConfig.from(new ConfigReader(Map.of("bootstrap.servers", "x:1"))).httpSecret())
+        .isEmpty();
+    assertThatThrownBy(
+            () ->
+                ProcessorConfig.from(
+                    new ConfigReader(Map.of("bootstrap.servers", "x:1", "http.secret", "short"))))
+        .isInstanceOf(DocstreamException.class)
+        .hasMessageContaining("http.secret");
+  }
 }
