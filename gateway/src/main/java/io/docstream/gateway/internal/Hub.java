@@ -58,7 +58,7 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
   private final Map<String, CompletableFuture<Void>> lastDispatch = new HashMap<>();
 
   private final Map<TopicPartition, Watch> watches = new HashMap<>();
-  private final Map<String, List<PendingSend>> pending = new HashMap<>();
+  private final Map<PendingKey, List<PendingSend>> pending = new HashMap<>();
   private final Map<Client, ClientState> clients = new HashMap<>();
 
   /**
@@ -298,7 +298,7 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
         }
       }
       for (String id : d.delta().ids()) {
-        resolve(d.doc(), id, () -> OutFrame.ack(id, d.doc(), d.delta().seq()));
+        resolve(d.doc(), d.delta().actor(), id, () -> OutFrame.ack(id, d.doc(), d.delta().seq()));
       }
     } else if (event instanceof Upstream.RejectionEvent r) {
       Rejection rejection = r.rejection();
@@ -307,10 +307,14 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
       }
       if (rejection.code() == ErrorCode.DUPLICATE.code() && rejection.seq() != null) {
         resolve(
-            r.doc(), rejection.id(), () -> OutFrame.ack(rejection.id(), r.doc(), rejection.seq()));
+            r.doc(),
+            rejection.actor(),
+            rejection.id(),
+            () -> OutFrame.ack(rejection.id(), r.doc(), rejection.seq()));
       } else {
         resolve(
             r.doc(),
+            rejection.actor(),
             rejection.id(),
             () -> {
               metrics.rejected(rejection.code());
@@ -513,7 +517,7 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
       return;
     }
     PendingSend p = new PendingSend(client, doc, id);
-    pending.computeIfAbsent(key(doc, id), k -> new ArrayList<>(1)).add(p);
+    pending.computeIfAbsent(p.key(), k -> new ArrayList<>(1)).add(p);
     state.sends.add(p);
     p.timeout =
         loop.schedule(
@@ -549,8 +553,13 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
             loop);
   }
 
-  private void resolve(String doc, String id, java.util.function.Supplier<OutFrame> frame) {
-    List<PendingSend> waiting = pending.get(key(doc, id));
+  /**
+   * Settles the sends of {@code actor} awaiting {@code id} on {@code doc}: ids are unique per
+   * (document, actor), so another actor's outcome for the same id is not theirs.
+   */
+  private void resolve(
+      String doc, String actor, String id, java.util.function.Supplier<OutFrame> frame) {
+    List<PendingSend> waiting = pending.get(new PendingKey(doc, actor, id));
     if (waiting == null) {
       return;
     }
@@ -583,9 +592,9 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
     if (p.timeout != null) {
       p.timeout.cancel(false);
     }
-    List<PendingSend> waiting = pending.get(key(p.doc, p.id));
+    List<PendingSend> waiting = pending.get(p.key());
     if (waiting != null && waiting.remove(p) && waiting.isEmpty()) {
-      pending.remove(key(p.doc, p.id));
+      pending.remove(p.key());
     }
     ClientState state = clients.get(p.client);
     if (state != null) {
@@ -597,9 +606,7 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
     return true;
   }
 
-  private static String key(String doc, String id) {
-    return doc + '\n' + id;
-  }
+  private record PendingKey(String doc, String actor, String id) {}
 
   // ---- upstream partitions ----
 
@@ -665,6 +672,10 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
       this.client = client;
       this.doc = doc;
       this.id = id;
+    }
+
+    PendingKey key() {
+      return new PendingKey(doc, client.viewer().id(), id);
     }
   }
 }

@@ -22,8 +22,13 @@ final class Fakes {
   private Fakes() {}
 
   static Delta delta(long seq, String patch, String... ids) {
+    return deltaBy(null, seq, patch, ids);
+  }
+
+  /** A delta made by a message of {@code actor}. */
+  static Delta deltaBy(String actor, long seq, String patch, String... ids) {
     return new Delta(
-        seq, (ObjectNode) Json.parse(patch), List.of(ids), System.currentTimeMillis(), null, null);
+        seq, (ObjectNode) Json.parse(patch), List.of(ids), System.currentTimeMillis(), actor, null);
   }
 
   /** Upstream with one partition per document name; adding completes with {@link #adding}. */

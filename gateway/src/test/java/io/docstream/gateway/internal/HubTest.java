@@ -276,7 +276,7 @@ class HubTest {
     assertThat(commands.keys).containsExactly("chat/lobby");
     assertThat(client.frames).isEmpty();
 
-    upstream.emit(DOC.toString(), Fakes.delta(4, "{}", "other", "c1-1"));
+    upstream.emit(DOC.toString(), Fakes.deltaBy("alice", 4, "{}", "other", "c1-1"));
     settle();
 
     assertThat(client.frames).hasSize(1);
@@ -284,6 +284,33 @@ class HubTest {
         .isEqualTo(
             Json.parse("{\"type\":\"ack\",\"id\":\"c1-1\",\"doc\":\"chat/lobby\",\"seq\":4}"));
     assertThat(upstream.assigned).isEmpty();
+  }
+
+  @Test
+  void shouldGiveEachActorTheOutcomeOfItsOwnMessageWhenTwoSendTheSameId() {
+    RecordingClient alice = new RecordingClient(Viewer.of("alice"));
+    RecordingClient bob = new RecordingClient(Viewer.of("bob"));
+    hub.send(alice, DOC, "c1-1", Json.parse("{\"say\":\"a\"}"));
+    hub.send(bob, DOC, "c1-1", Json.parse("{\"say\":\"b\"}"));
+    settle();
+
+    upstream.emit(DOC.toString(), Fakes.deltaBy("alice", 4, "{}", "c1-1"));
+    settle();
+    assertThat(alice.frames).hasSize(1);
+    assertThat(alice.frames.get(0).get("seq").asLong()).isEqualTo(4);
+    assertThat(bob.frames).as("alice's delta is not bob's ack").isEmpty();
+
+    upstream.emit(
+        new Upstream.RejectionEvent(
+            DOC.toString(),
+            new Rejection(
+                "c1-1", ErrorCode.CHAT_TEXT_INVALID.code(), "too long", 0, null, "carol")));
+    upstream.emit(DOC.toString(), Fakes.deltaBy("bob", 5, "{}", "c1-1"));
+    settle();
+    assertThat(bob.frames).hasSize(1);
+    assertThat(bob.frames.get(0).get("type").asText()).isEqualTo("ack");
+    assertThat(bob.frames.get(0).get("seq").asLong()).isEqualTo(5);
+    assertThat(alice.frames).hasSize(1);
   }
 
   @Test
@@ -309,7 +336,8 @@ class HubTest {
     settle();
     upstream.emit(
         new Upstream.RejectionEvent(
-            DOC.toString(), new Rejection("c1-1", ErrorCode.DUPLICATE.code(), "dup", 0, 3L, null)));
+            DOC.toString(),
+            new Rejection("c1-1", ErrorCode.DUPLICATE.code(), "dup", 0, 3L, "alice")));
     settle();
 
     assertThat(client.frames.get(0).get("type").asText()).isEqualTo("ack");
@@ -324,7 +352,8 @@ class HubTest {
     upstream.emit(
         new Upstream.RejectionEvent(
             DOC.toString(),
-            new Rejection("c1-2", ErrorCode.CHAT_TEXT_INVALID.code(), "too long", 0, null, null)));
+            new Rejection(
+                "c1-2", ErrorCode.CHAT_TEXT_INVALID.code(), "too long", 0, null, "alice")));
     settle();
 
     assertThat(client.frames.get(0))
