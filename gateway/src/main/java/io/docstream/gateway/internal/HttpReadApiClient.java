@@ -57,7 +57,11 @@ public final class HttpReadApiClient implements ReadApiClient {
                   || !(body.get("data") instanceof ObjectNode data)) {
                 throw failure("snapshot of " + doc, response.statusCode(), body);
               }
-              return new Snapshot(body.get("seq").longValue(), data);
+              JsonNode hash = body.get("hash");
+              return new Snapshot(
+                  body.get("seq").longValue(),
+                  data,
+                  hash != null && hash.isTextual() ? hash.asText() : null);
             });
   }
 

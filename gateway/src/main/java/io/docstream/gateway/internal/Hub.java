@@ -39,6 +39,12 @@ import org.slf4j.LoggerFactory;
  * every delta the snapshot may miss is read and buffered; then the snapshot is fetched, buffered
  * deltas up to its seq are dropped and the rest applied in order. A gap in seq fetches the missing
  * deltas from the read API, or a fresh snapshot that replaces subscribers' state ("reset").
+ *
+ * <p>Committed deltas are the source of truth: the read API reads live stores, which may be ahead
+ * of the last commit. A snapshot stays unconfirmed until a committed delta at or after its seq is
+ * read; the one at its seq must carry the snapshot's hash, or the document is loaded again and
+ * every subscriber gets the new state as a reset. Deltas from the read API are used only below a
+ * seq seen committed, or up to an unconfirmed snapshot whose hash they reproduce.
  */
 public final class Hub implements Upstream.Listener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
@@ -136,6 +142,14 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
   private void doSubscribe(Client client, DocKey key, Long since) {
     String doc = key.toString();
     Feed feed = feeds.get(doc);
+    if (feed != null && feed.subs.containsKey(client)) {
+      client.deliver(
+          OutFrame.error(
+              ErrorCode.ALREADY_SUBSCRIBED,
+              "already subscribed to " + doc + "; unsub first to subscribe again",
+              doc));
+      return;
+    }
     if (feed == null) {
       Feed created = new Feed(doc, policies.view(key.space()), limits.historyDeltas());
       feeds.put(doc, created);
@@ -254,10 +268,19 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
   }
 
   private void onSnapshot(Feed feed, ReadApiClient.Snapshot snapshot) {
+    Delta seen = feed.committedAt(snapshot.seq());
+    if (seen != null && !sameOrUnknown(snapshot.hash(), seen.hash())) {
+      neverCommitted(feed, snapshot.seq(), snapshot.hash(), seen.hash());
+      return;
+    }
     boolean replaces = feed.loadedOnce;
     feed.loadedOnce = true;
     feed.data = snapshot.data();
     feed.seq = snapshot.seq();
+    feed.unconfirmed =
+        seen == null && snapshot.seq() > feed.committedSeq
+            ? new Feed.Unconfirmed(snapshot.seq(), snapshot.hash())
+            : null;
     feed.access = feed.view.access(feed.data);
     feed.history.clear();
     feed.live = true;
@@ -291,6 +314,7 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
       metrics.deltas.increment();
       Feed feed = feeds.get(d.doc());
       if (feed != null) {
+        feed.committedSeq = Math.max(feed.committedSeq, d.delta().seq());
         if (feed.live) {
           apply(feed, d.delta());
         } else {
@@ -324,14 +348,18 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
     }
   }
 
+  /** Applies a committed delta (read upstream, or from the read API below one read upstream). */
   private void apply(Feed feed, Delta delta) {
+    if (!confirms(feed, delta)) {
+      return;
+    }
     if (delta.seq() <= feed.seq) {
       return;
     }
     if (delta.seq() > feed.seq + 1) {
       feed.live = false;
       feed.buffer(delta);
-      recover(feed);
+      recover(feed, delta.seq());
       return;
     }
     boolean changesAccess = feed.view.changesAccess(delta.patch());
@@ -349,8 +377,45 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
     }
   }
 
-  /** Fills a gap after {@link Feed#seq} from the read API, or reloads the snapshot. */
-  private void recover(Feed feed) {
+  /**
+   * Checks the unconfirmed snapshot against a committed delta. False when the delta at its seq
+   * carries another hash: the snapshot held a state that never committed, and the document is being
+   * loaded again.
+   */
+  private boolean confirms(Feed feed, Delta delta) {
+    Feed.Unconfirmed snapshot = feed.unconfirmed;
+    if (snapshot == null || delta.seq() < snapshot.seq()) {
+      return true;
+    }
+    feed.unconfirmed = null;
+    if (delta.seq() > snapshot.seq() || sameOrUnknown(snapshot.hash(), delta.hash())) {
+      return true;
+    }
+    feed.live = false;
+    neverCommitted(feed, snapshot.seq(), snapshot.hash(), delta.hash());
+    return false;
+  }
+
+  private void neverCommitted(Feed feed, long seq, String hash, String committedHash) {
+    LOG.warn(
+        "snapshot of {} at seq {} never committed (hash {}, committed {}); loading it again",
+        feed.doc,
+        seq,
+        hash,
+        committedHash);
+    metrics.uncommittedSnapshots.increment();
+    fetchSnapshot(feed);
+  }
+
+  private static boolean sameOrUnknown(String hash, String other) {
+    return hash == null || other == null || hash.equals(other);
+  }
+
+  /**
+   * Fills the gap between {@link Feed#seq} and the committed delta {@code gapSeq} from the read
+   * API, using only deltas below it (committed, since it is), or reloads the snapshot.
+   */
+  private void recover(Feed feed, long gapSeq) {
     LOG.info("gap in {} after seq {}; fetching the missing deltas", feed.doc, feed.seq);
     long from = feed.seq;
     reads
@@ -360,26 +425,32 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
               if (feeds.get(feed.doc) != feed || feed.live || feed.seq != from) {
                 return;
               }
-              if (error != null || deltas.isEmpty() || !contiguous(deltas.get(), from)) {
+              List<Delta> missing =
+                  error == null && deltas.isPresent() ? between(deltas.get(), from, gapSeq) : null;
+              if (missing == null) {
                 fetchSnapshot(feed);
                 return;
               }
               feed.live = true;
-              deltas.get().forEach(d -> apply(feed, d));
+              for (Delta d : missing) {
+                if (feed.live) {
+                  apply(feed, d);
+                }
+              }
               replayBuffer(feed);
             },
             loop);
   }
 
-  private static boolean contiguous(List<Delta> deltas, long after) {
-    long expected = after + 1;
+  /** The deltas after {@code after} and before {@code before}, or null when one is missing. */
+  private static List<Delta> between(List<Delta> deltas, long after, long before) {
+    List<Delta> out = new ArrayList<>();
     for (Delta d : deltas) {
-      if (d.seq() > expected) {
-        return false;
+      if (d.seq() == after + 1 + out.size() && d.seq() < before) {
+        out.add(d);
       }
-      expected = Math.max(expected, d.seq() + 1);
     }
-    return true;
+    return after + 1 + out.size() == before ? out : null;
   }
 
   // ---- serving one subscriber ----
@@ -387,7 +458,9 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
   private void start(Feed feed, Sub sub) {
     sub.started = true;
     sub.catchingUp = false;
-    if (sub.since == null) {
+    if (sub.since == null || sub.since > feed.seq) {
+      sub.reset |= sub.since != null;
+      sub.since = null;
       sendSnapshot(feed, sub);
       return;
     }
@@ -426,8 +499,9 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
         && deltas.isPresent()
         && !changesAccess(feed, sub.lastSeq, deltas.get())
         && !changesAccess(feed, sub.lastSeq, feed.history)) {
+      long trusted = reachesSnapshot(feed, deltas.get()) ? feed.seq : feed.committedSeq;
       for (Delta d : deltas.get()) {
-        if (d.seq() <= feed.seq) {
+        if (d.seq() <= trusted) {
           replay(feed, sub, d);
         }
       }
@@ -442,6 +516,24 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
       sub.reset = true;
       sendSnapshot(feed, sub);
     }
+  }
+
+  /**
+   * True when deltas from the read API may be replayed up to the feed's seq: its snapshot is
+   * confirmed, or they reproduce its hash (so the client reaches the very state the feed holds, and
+   * shares its fate if that state never committed).
+   */
+  private static boolean reachesSnapshot(Feed feed, List<Delta> deltas) {
+    Feed.Unconfirmed snapshot = feed.unconfirmed;
+    if (snapshot == null) {
+      return true;
+    }
+    for (Delta d : deltas) {
+      if (d.seq() == snapshot.seq()) {
+        return sameOrUnknown(snapshot.hash(), d.hash());
+      }
+    }
+    return false;
   }
 
   private void sendSnapshot(Feed feed, Sub sub) {

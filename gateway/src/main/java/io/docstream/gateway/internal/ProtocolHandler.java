@@ -121,9 +121,10 @@ final class ProtocolHandler extends SimpleChannelInboundHandler<WebSocketFrame> 
               "at most " + limits.maxSubscriptions() + " subscriptions per connection",
               doc));
     } else {
-      subscriptions.add(doc);
-      outbox.forget(doc);
-      hub.subscribe(connection, sub.doc(), sub.since());
+      if (subscriptions.add(doc)) {
+        outbox.forget(doc);
+      }
+      hub.subscribe(connection, sub.doc(), sub.since()); // the hub refuses a second one (4012)
     }
   }
 

@@ -25,6 +25,12 @@ final class Fakes {
     return deltaBy(null, seq, patch, ids);
   }
 
+  /** A delta whose document after it has the content hash {@code hash}. */
+  static Delta hashed(long seq, String patch, String hash) {
+    return new Delta(
+        seq, (ObjectNode) Json.parse(patch), List.of(), System.currentTimeMillis(), null, hash);
+  }
+
   /** A delta made by a message of {@code actor}. */
   static Delta deltaBy(String actor, long seq, String patch, String... ids) {
     return new Delta(

@@ -61,10 +61,21 @@ class HubTest {
   }
 
   private void answerSnapshot(long seq, String data) {
+    answerSnapshot(seq, data, null);
+  }
+
+  private void answerSnapshot(long seq, String data, String hash) {
     settle();
     assertThat(reads.snapshots).as("snapshot requests").isNotEmpty();
-    reads.snapshots.poll().complete(new ReadApiClient.Snapshot(seq, (ObjectNode) Json.parse(data)));
+    reads
+        .snapshots
+        .poll()
+        .complete(new ReadApiClient.Snapshot(seq, (ObjectNode) Json.parse(data), hash));
     settle();
+  }
+
+  private static JsonNode last(RecordingClient client) {
+    return client.frames.get(client.frames.size() - 1);
   }
 
   private RecordingClient liveClient(long seq) {
@@ -123,6 +134,148 @@ class HubTest {
     assertThat(last.get("seq").asLong()).isEqualTo(9);
     assertThat(last.get("reset").asBoolean()).isTrue();
     assertThat(client.deltaSeqs()).isEmpty();
+  }
+
+  @Test
+  void shouldApplyOnlyTheMissingDeltasBelowTheCommittedOneThatRevealedTheGap() {
+    RecordingClient client = liveClient(6);
+
+    emit(9);
+    FakeReads.DeltasRequest request = reads.deltaRequests.poll();
+    request
+        .answer()
+        .complete(
+            Optional.of(
+                List.of(
+                    Fakes.delta(7, "{}"),
+                    Fakes.delta(8, "{}"),
+                    Fakes.delta(9, "{\"n\":9}"),
+                    Fakes.delta(10, "{\"n\":\"not committed\"}"))));
+    settle();
+    upstream.emit(DOC.toString(), Fakes.delta(10, "{\"n\":10}"));
+    settle();
+
+    assertThat(client.deltaSeqs()).containsExactly(7L, 8L, 9L, 10L);
+    assertThat(last(client).get("patch")).isEqualTo(Json.parse("{\"n\":10}"));
+  }
+
+  @Test
+  void shouldReloadWhenTheCommittedDeltaAtTheSnapshotsSeqCarriesAnotherHash() {
+    RecordingClient client = new RecordingClient(Viewer.of("alice"));
+    hub.subscribe(client, DOC, null);
+    answerSnapshot(5, "{\"n\":\"never committed\"}", "00000000000000aa");
+
+    upstream.emit(DOC.toString(), Fakes.hashed(5, "{\"n\":5}", "00000000000000bb"));
+    upstream.emit(DOC.toString(), Fakes.hashed(6, "{\"n\":6}", "00000000000000cc"));
+    answerSnapshot(5, "{\"n\":5}", "00000000000000bb");
+    upstream.emit(DOC.toString(), Fakes.hashed(7, "{\"n\":7}", "00000000000000dd"));
+    settle();
+
+    List<JsonNode> snapshots = client.ofType("snapshot");
+    assertThat(snapshots).hasSize(2);
+    assertThat(snapshots.get(1).get("reset").asBoolean()).isTrue();
+    assertThat(snapshots.get(1).get("data")).isEqualTo(Json.parse("{\"n\":5}"));
+    assertThat(client.deltaSeqs()).containsExactly(6L, 7L);
+    assertThat(last(client).get("patch")).isEqualTo(Json.parse("{\"n\":7}"));
+  }
+
+  @Test
+  void shouldReloadWhenACommittedDeltaReadWhileLoadingContradictsTheSnapshot() {
+    RecordingClient client = new RecordingClient(Viewer.of("alice"));
+    hub.subscribe(client, DOC, null);
+    settle();
+    upstream.emit(DOC.toString(), Fakes.hashed(5, "{\"n\":5}", "00000000000000bb"));
+    answerSnapshot(5, "{\"n\":\"never committed\"}", "00000000000000aa");
+    answerSnapshot(5, "{\"n\":5}", "00000000000000bb");
+
+    assertThat(client.frames).hasSize(1);
+    assertThat(client.frames.get(0).get("data")).isEqualTo(Json.parse("{\"n\":5}"));
+  }
+
+  @Test
+  void shouldKeepASnapshotTheCommittedDeltasConfirm() {
+    RecordingClient client = new RecordingClient(Viewer.of("alice"));
+    hub.subscribe(client, DOC, null);
+    answerSnapshot(5, "{\"n\":5}", "00000000000000bb");
+
+    upstream.emit(DOC.toString(), Fakes.hashed(5, "{\"n\":5}", "00000000000000bb"));
+    upstream.emit(DOC.toString(), Fakes.hashed(6, "{\"n\":6}", "00000000000000cc"));
+    settle();
+
+    assertThat(reads.snapshots).isEmpty();
+    assertThat(client.ofType("snapshot")).hasSize(1);
+    assertThat(client.deltaSeqs()).containsExactly(6L);
+  }
+
+  @Test
+  void shouldResumeFromTheReadApiPastTheCommittedSeqOnlyToTheSnapshotsHash() {
+    hub.close();
+    hub = hub(withHistory(0));
+    RecordingClient first = new RecordingClient(Viewer.of("alice"));
+    hub.subscribe(first, DOC, null);
+    answerSnapshot(5, "{\"n\":5}", "00000000000000aa");
+
+    RecordingClient other = new RecordingClient(Viewer.of("bob"));
+    hub.subscribe(other, DOC, 3L);
+    settle();
+    reads
+        .deltaRequests
+        .poll()
+        .answer()
+        .complete(
+            Optional.of(
+                List.of(
+                    Fakes.hashed(4, "{\"n\":4}", "0000000000000004"),
+                    Fakes.hashed(5, "{\"n\":\"other\"}", "00000000000000bb"))));
+    RecordingClient same = new RecordingClient(Viewer.of("carol"));
+    hub.subscribe(same, DOC, 3L);
+    settle();
+    reads
+        .deltaRequests
+        .poll()
+        .answer()
+        .complete(
+            Optional.of(
+                List.of(
+                    Fakes.hashed(4, "{\"n\":4}", "0000000000000004"),
+                    Fakes.hashed(5, "{\"n\":5}", "00000000000000aa"))));
+    settle();
+
+    assertThat(other.deltaSeqs()).isEmpty();
+    assertThat(other.frames).hasSize(1);
+    assertThat(other.frames.get(0).get("reset").asBoolean()).isTrue();
+    assertThat(other.frames.get(0).get("data")).isEqualTo(Json.parse("{\"n\":5}"));
+    assertThat(same.ofType("snapshot")).isEmpty();
+    assertThat(same.deltaSeqs()).containsExactly(4L, 5L);
+  }
+
+  @Test
+  void shouldSendAResetSnapshotForASinceBeyondTheDocument() {
+    liveClient(2);
+
+    RecordingClient future = new RecordingClient(Viewer.of("bob"));
+    hub.subscribe(future, DOC, 1000L);
+    settle();
+    emit(3);
+
+    assertThat(future.frames.get(0).get("type").asText()).isEqualTo("snapshot");
+    assertThat(future.frames.get(0).get("seq").asLong()).isEqualTo(2);
+    assertThat(future.frames.get(0).get("reset").asBoolean()).isTrue();
+    assertThat(future.deltaSeqs()).containsExactly(3L);
+  }
+
+  @Test
+  void shouldRefuseASecondSubOfTheSameDocumentAndKeepTheFirst() {
+    RecordingClient client = liveClient(2);
+
+    hub.subscribe(client, DOC, null);
+    settle();
+    emit(3);
+
+    assertThat(client.ofType("snapshot")).hasSize(1);
+    assertThat(client.ofType("error").get(0).get("code").asInt())
+        .isEqualTo(ErrorCode.ALREADY_SUBSCRIBED.code());
+    assertThat(client.deltaSeqs()).containsExactly(3L);
   }
 
   @Test
