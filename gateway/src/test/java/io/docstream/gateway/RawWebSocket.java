@@ -117,6 +117,24 @@ final class RawWebSocket implements AutoCloseable {
     out.flush();
   }
 
+  /** Sends one masked text frame of {@code payloadBytes} spaces, streamed in 64 KiB writes. */
+  void sendLargeText(int payloadBytes) throws IOException {
+    ByteBuffer header = ByteBuffer.allocate(14);
+    header.put((byte) (0x80 | TEXT)).put((byte) (0x80 | 127)).putLong(payloadBytes);
+    byte[] mask = new byte[4];
+    ThreadLocalRandom.current().nextBytes(mask);
+    header.put(mask);
+    out.write(header.array(), 0, header.position());
+    byte[] chunk = new byte[64 * 1024];
+    for (int i = 0; i < chunk.length; i++) {
+      chunk[i] = (byte) (' ' ^ mask[i % 4]);
+    }
+    for (int sent = 0; sent < payloadBytes; sent += chunk.length) {
+      out.write(chunk, 0, Math.min(chunk.length, payloadBytes - sent));
+    }
+    out.flush();
+  }
+
   /**
    * The next frame, or null at the end of the stream.
    *

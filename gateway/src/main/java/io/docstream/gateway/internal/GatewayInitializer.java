@@ -55,6 +55,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
   @Override
   protected void initChannel(SocketChannel channel) {
     ChannelPipeline p = channel.pipeline();
+    p.addLast("linger", new LingeringClose());
     p.addLast("http", new HttpServerCodec());
     p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
     p.addLast("routes", new HttpRoutes(WEBSOCKET_PATH, scrape, healthy, devTokens, STATIC_FILES));
@@ -66,6 +67,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
                 .websocketPath(WEBSOCKET_PATH)
                 .checkStartsWith(true)
                 .maxFramePayloadLength(limits.maxFrameBytes())
+                .closeOnProtocolViolation(false) // ProtocolHandler sends the close frame
                 .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MILLIS)
                 .forceCloseTimeoutMillis(Outbox.CLOSE_GRACE_MILLIS)
                 .dropPongFrames(true)

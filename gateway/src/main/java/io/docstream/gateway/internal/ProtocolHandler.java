@@ -12,6 +12,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -38,6 +39,7 @@ final class ProtocolHandler extends SimpleChannelInboundHandler<WebSocketFrame> 
   private final Set<String> subscriptions = new HashSet<>();
   private Connection connection;
   private RateLimiter sends;
+  private boolean closing;
 
   ProtocolHandler(
       Hub hub,
@@ -74,8 +76,8 @@ final class ProtocolHandler extends SimpleChannelInboundHandler<WebSocketFrame> 
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-    if (connection == null) {
-      return; // closing after a failed token
+    if (connection == null || closing) {
+      return; // closing: what the client still sends is discarded
     }
     if (!(frame instanceof TextWebSocketFrame text)) {
       violation(ctx, "only text frames are allowed");
@@ -152,8 +154,13 @@ final class ProtocolHandler extends SimpleChannelInboundHandler<WebSocketFrame> 
     close(ctx, WebSocketCloseStatus.POLICY_VIOLATION.code(), message);
   }
 
-  private static void close(ChannelHandlerContext ctx, int code, String reason) {
+  private void close(ChannelHandlerContext ctx, int code, String reason) {
+    if (closing) {
+      return;
+    }
+    closing = true;
     String shortReason = reason.length() > 120 ? reason.substring(0, 120) : reason;
+    LingeringClose.afterCloseFrame(ctx.channel());
     ctx.writeAndFlush(new CloseWebSocketFrame(code, shortReason))
         .addListener(ChannelFutureListener.CLOSE);
   }
@@ -172,8 +179,10 @@ final class ProtocolHandler extends SimpleChannelInboundHandler<WebSocketFrame> 
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof TooLongFrameException) {
       close(ctx, WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "frame too large");
+    } else if (cause instanceof CorruptedWebSocketFrameException corrupt) {
+      close(ctx, corrupt.closeStatus().code(), corrupt.closeStatus().reasonText());
     } else if (cause instanceof CorruptedFrameException) {
-      ctx.close(); // the decoder has sent its close frame
+      close(ctx, WebSocketCloseStatus.PROTOCOL_ERROR.code(), "corrupt frame");
     } else {
       LOG.debug("closing {} after an error", ctx.channel(), cause);
       ctx.close();
