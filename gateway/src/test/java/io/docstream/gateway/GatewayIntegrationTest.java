@@ -157,11 +157,14 @@ class GatewayIntegrationTest {
   }
 
   @Test
-  void shouldCloseWith4001OnAnExpiredTokenAndForbidAnonymousSends() throws Exception {
+  void shouldAnswerAnExpiredTokenWith401OnTheUpgradeAndForbidAnonymousSends() throws Exception {
     String expired = Tokens.hs256("mallory", Instant.now().minusSeconds(60));
-    try (WsClient mallory = WsClient.connect(gateway.port(), expired)) {
-      assertThat(mallory.awaitClose(WAIT_SECONDS)).isEqualTo(4001);
-    }
+    String answer = RawWebSocket.refusedUpgrade(gateway.port(), expired);
+    assertThat(answer).startsWith("HTTP/1.1 401 ");
+    JsonNode body = Json.parse(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+    assertThat(body.get("code").asInt()).isEqualTo(ErrorCode.UNAUTHENTICATED.code());
+    assertThat(body.get("retry").asBoolean()).isFalse();
+
     try (WsClient anonymous = WsClient.connect(gateway.port(), null)) {
       anonymous.send(send("json/it-anon", "x-1", "{\"n\":1}"));
       JsonNode reject = anonymous.next(WAIT_SECONDS);

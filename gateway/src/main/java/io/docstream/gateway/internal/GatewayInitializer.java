@@ -59,7 +59,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     p.addLast("http", new HttpServerCodec());
     p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
     p.addLast("routes", new HttpRoutes(WEBSOCKET_PATH, scrape, healthy, devTokens, STATIC_FILES));
-    p.addLast("auth", new UpgradeAuthenticator(authenticator));
+    p.addLast("auth", new UpgradeAuthenticator(authenticator, policies.anonymousAllowed()));
     p.addLast(
         "websocket",
         new WebSocketServerProtocolHandler(

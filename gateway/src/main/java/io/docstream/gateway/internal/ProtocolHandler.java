@@ -23,10 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Protocol v1 for one connection: opens the session once the handshake completes (or closes with
- * 4001 when the token failed), turns client frames into hub requests after checking the space's
- * rules and the connection's limits, and ends the session when the channel closes. A frame that
- * breaks the protocol is answered with an error frame and a close with 1008.
+ * Protocol v1 for one connection: opens the session once the handshake completes, turns client
+ * frames into hub requests after checking the space's rules and the connection's limits, and ends
+ * the session when the channel closes. A frame that breaks the protocol is answered with an error
+ * frame and a close with 1008.
  */
 final class ProtocolHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
   private static final Logger LOG = LoggerFactory.getLogger(ProtocolHandler.class);
@@ -57,11 +57,6 @@ final class ProtocolHandler extends SimpleChannelInboundHandler<WebSocketFrame> 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
     if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-      String failure = ctx.channel().attr(UpgradeAuthenticator.AUTH_FAILURE).get();
-      if (failure != null) {
-        close(ctx, ErrorCode.UNAUTHENTICATED.code(), failure);
-        return;
-      }
       Viewer viewer = ctx.channel().attr(UpgradeAuthenticator.VIEWER).get();
       connection =
           new Connection(
