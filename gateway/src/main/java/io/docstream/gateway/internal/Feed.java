@@ -41,6 +41,9 @@ final class Feed {
    */
   Unconfirmed unconfirmed;
 
+  /** Snapshots in a row that committed deltas contradicted; reloads pause longer as it grows. */
+  int contradictions;
+
   /** Who {@link #data} lists for the space's readers rules. */
   ViewFilter.Access access;
 

@@ -48,6 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Hub implements Upstream.Listener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+  private static final long MAX_RELOAD_PAUSE_MILLIS = 5000;
 
   private final ScheduledExecutorService loop =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "docstream-gateway-hub"));
@@ -273,6 +274,9 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
       neverCommitted(feed, snapshot.seq(), snapshot.hash(), seen.hash());
       return;
     }
+    if (seen != null) {
+      feed.contradictions = 0;
+    }
     boolean replaces = feed.loadedOnce;
     feed.loadedOnce = true;
     feed.data = snapshot.data();
@@ -389,13 +393,19 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
     }
     feed.unconfirmed = null;
     if (delta.seq() > snapshot.seq() || sameOrUnknown(snapshot.hash(), delta.hash())) {
+      feed.contradictions = 0;
       return true;
     }
     feed.live = false;
+    feed.buffer(delta); // the next snapshot is checked against it
     neverCommitted(feed, snapshot.seq(), snapshot.hash(), delta.hash());
     return false;
   }
 
+  /**
+   * Loads the document again, at once the first time; while reloaded snapshots keep contradicting
+   * the committed deltas (which only a processor bug explains), after a growing pause.
+   */
   private void neverCommitted(Feed feed, long seq, String hash, String committedHash) {
     LOG.warn(
         "snapshot of {} at seq {} never committed (hash {}, committed {}); loading it again",
@@ -404,7 +414,20 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
         hash,
         committedHash);
     metrics.uncommittedSnapshots.increment();
-    fetchSnapshot(feed);
+    int before = feed.contradictions++;
+    if (before == 0) {
+      fetchSnapshot(feed);
+      return;
+    }
+    long pauseMillis = Math.min(MAX_RELOAD_PAUSE_MILLIS, 100L << Math.min(before, 6));
+    loop.schedule(
+        () -> {
+          if (feeds.get(feed.doc) == feed) {
+            fetchSnapshot(feed);
+          }
+        },
+        pauseMillis,
+        TimeUnit.MILLISECONDS);
   }
 
   private static boolean sameOrUnknown(String hash, String other) {

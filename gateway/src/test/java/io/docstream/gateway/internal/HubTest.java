@@ -1,6 +1,7 @@
 package io.docstream.gateway.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,6 +18,7 @@ import io.docstream.serdes.ErrorCode;
 import io.docstream.serdes.Json;
 import io.docstream.serdes.Rejection;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -190,6 +192,25 @@ class HubTest {
 
     assertThat(client.frames).hasSize(1);
     assertThat(client.frames.get(0).get("data")).isEqualTo(Json.parse("{\"n\":5}"));
+  }
+
+  @Test
+  void shouldPauseBeforeLoadingAgainWhileSnapshotsKeepContradictingTheCommittedDeltas()
+      throws Exception {
+    RecordingClient client = new RecordingClient(Viewer.of("alice"));
+    hub.subscribe(client, DOC, null);
+    answerSnapshot(5, "{\"n\":\"a\"}", "00000000000000aa");
+    upstream.emit(DOC.toString(), Fakes.hashed(5, "{\"n\":5}", "00000000000000bb"));
+    answerSnapshot(5, "{\"n\":\"a\"}", "00000000000000aa");
+
+    assertThat(reads.snapshots).as("no third load at once").isEmpty();
+    long started = System.nanoTime();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !reads.snapshots.isEmpty());
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThan(Duration.ofMillis(50));
+    answerSnapshot(5, "{\"n\":5}", "00000000000000bb");
+
+    assertThat(last(client).get("reset").asBoolean()).isTrue();
+    assertThat(last(client).get("data")).isEqualTo(Json.parse("{\"n\":5}"));
   }
 
   @Test
