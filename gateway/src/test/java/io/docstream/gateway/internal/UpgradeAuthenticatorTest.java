@@ -67,6 +67,11 @@ class UpgradeAuthenticatorTest {
   }
 
   @Test
+  void shouldAnswerASubjectReservedForTheProcessorWith401() {
+    assertRefusedWith401(upgrade(true, Tokens.valid("docstream:timer")), "reserved");
+  }
+
+  @Test
   void shouldAnswerNoTokenWith401WhenNoSpaceAllowsAnonymousAccess() {
     assertRefusedWith401(upgrade(false, null), "a token is required");
   }
