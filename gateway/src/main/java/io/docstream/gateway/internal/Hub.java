@@ -7,11 +7,9 @@ import io.docstream.gateway.GatewayLimits;
 import io.docstream.gateway.SpacePolicies;
 import io.docstream.gateway.Viewer;
 import io.docstream.gateway.internal.Feed.Sub;
-import io.docstream.serdes.Command;
 import io.docstream.serdes.Delta;
 import io.docstream.serdes.DocKey;
 import io.docstream.serdes.ErrorCode;
-import io.docstream.serdes.Rejection;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -54,19 +51,15 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "docstream-gateway-hub"));
   private final Upstream upstream;
   private final ReadApiClient reads;
-  private final CommandSink commands;
   private final SpacePolicies policies;
   private final GatewayLimits limits;
   private final GatewayMetrics metrics;
   private final Map<String, Feed> feeds = new HashMap<>();
   private final HandOff handOff = new HandOff(HandOff.MAX_FRAME_BYTES);
 
-  /** Per document, the hand-off of its latest send to Kafka: the next one waits for it. */
-  private final Map<String, CompletableFuture<Void>> lastDispatch = new HashMap<>();
-
   private final Map<TopicPartition, Watch> watches = new HashMap<>();
-  private final Map<PendingKey, List<PendingSend>> pending = new HashMap<>();
   private final Map<Client, ClientState> clients = new HashMap<>();
+  private final PendingSends sends;
 
   /**
    * @param upstreamFactory opens the upstream that feeds this hub (given the hub as listener)
@@ -79,11 +72,11 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
       GatewayLimits limits,
       GatewayMetrics metrics) {
     this.reads = reads;
-    this.commands = commands;
     this.policies = policies;
     this.limits = limits;
     this.metrics = metrics;
     metrics.handOffBytes(handOff::frameBytes);
+    this.sends = new PendingSends(loop, commands, limits, metrics, this::watch, this::unwatch);
     this.upstream = upstreamFactory.apply(this);
   }
 
@@ -98,7 +91,7 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
   }
 
   public void send(Client client, DocKey doc, String id, JsonNode body) {
-    loop.execute(() -> doSend(client, doc.toString(), id, body));
+    loop.execute(() -> sends.send(client, doc.toString(), id, body));
   }
 
   /** The client dropped frames of {@code doc}: send it a fresh snapshot. */
@@ -200,6 +193,7 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
   }
 
   private void doDisconnect(Client client) {
+    sends.disconnect(client);
     ClientState state = clients.remove(client);
     if (state == null) {
       return;
@@ -209,9 +203,6 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
       if (feed != null && feed.subs.remove(client) != null && feed.subs.isEmpty()) {
         dropFeed(feed);
       }
-    }
-    for (PendingSend p : List.copyOf(state.sends)) {
-      finish(p);
     }
   }
 
@@ -325,30 +316,9 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
           feed.buffer(d.delta());
         }
       }
-      for (String id : d.delta().ids()) {
-        resolve(d.doc(), d.delta().actor(), id, () -> OutFrame.ack(id, d.doc(), d.delta().seq()));
-      }
+      sends.onDelta(d.doc(), d.delta());
     } else if (event instanceof Upstream.RejectionEvent r) {
-      Rejection rejection = r.rejection();
-      if (rejection.id() == null) {
-        return;
-      }
-      if (rejection.code() == ErrorCode.DUPLICATE.code() && rejection.seq() != null) {
-        resolve(
-            r.doc(),
-            rejection.actor(),
-            rejection.id(),
-            () -> OutFrame.ack(rejection.id(), r.doc(), rejection.seq()));
-      } else {
-        resolve(
-            r.doc(),
-            rejection.actor(),
-            rejection.id(),
-            () -> {
-              metrics.rejected(rejection.code());
-              return OutFrame.reject(rejection.id(), r.doc(), rejection.code(), rejection.error());
-            });
-      }
+      sends.onRejection(r.doc(), r.rejection());
     }
   }
 
@@ -618,111 +588,6 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
     sub.lastSeq = delta.seq();
   }
 
-  // ---- sends ----
-
-  private void doSend(Client client, String doc, String id, JsonNode body) {
-    ClientState state = state(client);
-    if (state.sends.size() >= limits.maxPendingSends()) {
-      client.deliver(
-          reject(
-              id,
-              doc,
-              ErrorCode.TOO_MANY_PENDING_SENDS,
-              limits.maxPendingSends() + " sends already await their outcome"));
-      return;
-    }
-    PendingSend p = new PendingSend(client, doc, id);
-    pending.computeIfAbsent(p.key(), k -> new ArrayList<>(1)).add(p);
-    state.sends.add(p);
-    p.timeout =
-        loop.schedule(
-            () ->
-                finishWith(
-                    p,
-                    reject(
-                        id,
-                        doc,
-                        ErrorCode.ACK_TIMEOUT,
-                        "no outcome within " + limits.ackTimeoutMillis() + " ms")),
-            limits.ackTimeoutMillis(),
-            TimeUnit.MILLISECONDS);
-    p.watched = true;
-    Command command = new Command(id, body, client.viewer().id(), null, null);
-    CompletableFuture<Void> previous =
-        lastDispatch.getOrDefault(doc, CompletableFuture.completedFuture(null));
-    CompletableFuture<CompletableFuture<Void>> dispatched =
-        CompletableFuture.allOf(watch(doc), previous)
-            .thenApply(ready -> commands.send(doc, command));
-    CompletableFuture<Void> handedOff = dispatched.handle((sent, error) -> null);
-    lastDispatch.put(doc, handedOff);
-    handedOff.thenRunAsync(() -> lastDispatch.remove(doc, handedOff), loop);
-    dispatched
-        .thenCompose(sent -> sent)
-        .whenCompleteAsync(
-            (ok, error) -> {
-              if (error != null) {
-                LOG.warn("cannot send {} to {}: {}", id, doc, error.toString());
-                finishWith(p, reject(id, doc, ErrorCode.COMMAND_NOT_SENT, "cannot write to Kafka"));
-              }
-            },
-            loop);
-  }
-
-  /**
-   * Settles the sends of {@code actor} awaiting {@code id} on {@code doc}: ids are unique per
-   * (document, actor), so another actor's outcome for the same id is not theirs.
-   */
-  private void resolve(
-      String doc, String actor, String id, java.util.function.Supplier<OutFrame> frame) {
-    List<PendingSend> waiting = pending.get(new PendingKey(doc, actor, id));
-    if (waiting == null) {
-      return;
-    }
-    OutFrame out = frame.get();
-    for (PendingSend p : List.copyOf(waiting)) {
-      finishWith(p, out);
-    }
-  }
-
-  private void finishWith(PendingSend p, OutFrame frame) {
-    if (finish(p)) {
-      if (frame.kind() == OutFrame.Kind.ACK) {
-        metrics.acks.increment();
-      }
-      p.client.deliver(frame);
-    }
-  }
-
-  private OutFrame reject(String id, String doc, ErrorCode code, String error) {
-    metrics.rejected(code.code());
-    return OutFrame.reject(id, doc, code.code(), error);
-  }
-
-  /** Forgets {@code p}; false when it was already finished. */
-  private boolean finish(PendingSend p) {
-    if (p.done) {
-      return false;
-    }
-    p.done = true;
-    if (p.timeout != null) {
-      p.timeout.cancel(false);
-    }
-    List<PendingSend> waiting = pending.get(p.key());
-    if (waiting != null && waiting.remove(p) && waiting.isEmpty()) {
-      pending.remove(p.key());
-    }
-    ClientState state = clients.get(p.client);
-    if (state != null) {
-      state.sends.remove(p);
-    }
-    if (p.watched) {
-      unwatch(p.doc);
-    }
-    return true;
-  }
-
-  private record PendingKey(String doc, String actor, String id) {}
-
   // ---- upstream partitions ----
 
   private CompletableFuture<Void> watch(String doc) {
@@ -772,25 +637,5 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
 
   private static final class ClientState {
     final Set<String> docs = new LinkedHashSet<>();
-    final Set<PendingSend> sends = new LinkedHashSet<>();
-  }
-
-  private static final class PendingSend {
-    final Client client;
-    final String doc;
-    final String id;
-    ScheduledFuture<?> timeout;
-    boolean done;
-    boolean watched;
-
-    PendingSend(Client client, String doc, String id) {
-      this.client = client;
-      this.doc = doc;
-      this.id = id;
-    }
-
-    PendingKey key() {
-      return new PendingKey(doc, client.viewer().id(), id);
-    }
   }
 }
