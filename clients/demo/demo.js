@@ -76,7 +76,7 @@ async function signIn(name, pasted) {
   });
   $('who').textContent = viewer ? `signed in as ${viewer}` : 'anonymous';
   document.body.dataset.viewer = viewer ?? '';
-  say(viewer ? `Hello ${viewer}. Open a document.` : 'Watching anonymously: spaces may refuse to show or take messages.');
+  say(viewer ? `Hello ${viewer}. Open a document.` : 'Watching anonymously: the gateway lets you in only if some space allows anonymous access (gateway.space.<name>.read=anyone).');
   if (openDoc) open(openDoc.doc);
   else remember();
 }

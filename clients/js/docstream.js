@@ -49,6 +49,21 @@ function withToken(url, token) {
   return u.toString();
 }
 
+/** The gateway's {code, error} when it refuses `url`'s token with 401 and code 4001, else null. */
+async function refusal(url) {
+  if (typeof globalThis.fetch !== 'function') return null;
+  try {
+    const u = new URL(url);
+    u.protocol = u.protocol === 'wss:' ? 'https:' : 'http:';
+    const answer = await globalThis.fetch(u, { headers: { accept: 'application/json' } });
+    if (answer.status !== 401) return null;
+    const body = await answer.json();
+    return body?.code === 4001 ? body : null;
+  } catch {
+    return null;
+  }
+}
+
 function deferred() {
   let resolve, reject;
   const promise = new Promise((res, rej) => ((resolve = res), (reject = rej)));
@@ -242,10 +257,32 @@ class Client {
       return;
     }
     this.#socket = socket;
-    socket.onopen = () => socket === this.#socket && this.#onOpen();
+    let opened = false;
+    socket.onopen = () => {
+      opened = true;
+      if (socket === this.#socket) this.#onOpen();
+    };
     socket.onmessage = (e) => socket === this.#socket && this.#onMessage(e.data);
-    socket.onclose = (e) => socket === this.#socket && this.#onClose(e.code, e.reason);
+    socket.onclose = (e) => {
+      if (socket !== this.#socket) return;
+      if (opened) this.#onClose(e.code, e.reason);
+      else this.#onNotOpened(withToken(this.#url, token), e.code, e.reason);
+    };
     socket.onerror = () => {};
+  }
+
+  /**
+   * The upgrade failed. A WebSocket does not tell why, so ask the same URL over plain HTTP: the
+   * gateway answers a bad or missing token with 401 and code 4001 there too, which ends the client
+   * like a 4001 close; anything else is retried.
+   */
+  #onNotOpened(url, code, reason) {
+    this.#socket = null;
+    refusal(url).then((refused) => {
+      if (this.#closed || this.#socket) return;
+      if (refused) this.#giveUp(refused.code, refused.error);
+      else this.#onClose(code, reason);
+    });
   }
 
   #onOpen() {
@@ -261,13 +298,17 @@ class Client {
     clearTimeout(this.#stable);
     this.#stopHeartbeat();
     if (FATAL_CLOSE_CODES.includes(code)) {
-      this.#closed = true;
-      this.#failPending({ code, error: reason || `closed with ${code}` });
-      this.#setState('closed');
-      this.#emit('close', { code, reason, retryInMs: null });
+      this.#giveUp(code, reason);
       return;
     }
     this.#retry(code, reason);
+  }
+
+  #giveUp(code, reason) {
+    this.#closed = true;
+    this.#failPending({ code, error: reason || `closed with ${code}` });
+    this.#setState('closed');
+    this.#emit('close', { code, reason, retryInMs: null });
   }
 
   #retry(code, reason) {
@@ -360,6 +401,7 @@ class Client {
     if (!d || d.seq === null || seq <= d.seq) return;
     if (seq !== d.seq + 1) {
       if (!d.resyncing) {
+        this.#write({ op: 'unsub', doc }); // a second sub of a subscribed document is refused
         this.#sub(doc, d);
         d.resyncing = true;
       }

@@ -92,6 +92,7 @@ test('on a gap, skips the delta and resubscribes from the last seq it has', asyn
   c.send({ type: 'snapshot', doc: DOC, seq: 1, data: { n: 1 }, reset: false });
   c.send({ type: 'delta', doc: DOC, seq: 3, patch: { n: 3 } });
   c.send({ type: 'delta', doc: DOC, seq: 4, patch: { n: 4 } });
+  assert.deepEqual(await c.next(), { op: 'unsub', doc: DOC });
   assert.deepEqual(await c.next(), { op: 'sub', doc: DOC, since: 1 });
   c.send({ type: 'delta', doc: DOC, seq: 2, patch: { n: 2 } });
   c.send({ type: 'delta', doc: DOC, seq: 3, patch: { n: 3 } });
@@ -196,6 +197,22 @@ test('closes for good on 4001, rejecting unsettled sends with that code', async 
   assert.equal(client.state, 'closed');
   assert.deepEqual(closes, [{ code: 4001, reason: 'token expired', retryInMs: null }]);
   assert.equal(gateway.pendingConnections(), 0);
+});
+
+test('a 401 on the upgrade ends the client like a 4001 close, without reconnecting', async (t) => {
+  const { gateway, client } = await setUp(t);
+  const first = await gateway.nextConnection();
+  const closes = [];
+  client.on('close', (e) => closes.push(e));
+  gateway.refuseTokens();
+  const pending = client.send(DOC, { n: 1 }, { id: 'p' });
+  first.kill();
+  await assert.rejects(pending, { code: 4001 });
+  const seen = gateway.requests();
+  await tick(200);
+  assert.equal(client.state, 'closed');
+  assert.deepEqual(closes.at(-1), { code: 4001, reason: 'invalid token: expired', retryInMs: null });
+  assert.equal(gateway.requests(), seen, 'no request after giving up');
 });
 
 test('a retryable error about a document subscribes to it again', async (t) => {

@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
 
 /** A queue whose take() waits for the next item, failing after a timeout. */
@@ -71,10 +72,31 @@ class FakeConnection {
   }
 }
 
-/** An in-process stand-in for the gateway on 127.0.0.1 that tests drive frame by frame. */
+/**
+ * An in-process stand-in for the gateway on 127.0.0.1 that tests drive frame by frame. After
+ * refuseTokens(), it answers every request, upgrade or plain GET, with 401 and code 4001 as the
+ * gateway does for a bad token; requests() counts the requests it saw.
+ */
 export async function fakeGateway() {
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/ws' });
-  await new Promise((resolve) => server.once('listening', resolve));
+  let refused = false;
+  let requests = 0;
+  const unauthorized = JSON.stringify({ code: 4001, error: 'invalid token: expired', retry: false });
+  const http = createServer((request, response) => {
+    requests++;
+    response.writeHead(refused ? 401 : 400, { 'content-type': 'application/json' });
+    response.end(refused ? unauthorized : '{}');
+  });
+  const server = new WebSocketServer({
+    server: http,
+    path: '/ws',
+    verifyClient: (info, done) => {
+      requests++;
+      if (refused) done(false, 401, unauthorized, { 'content-type': 'application/json' });
+      else done(true);
+    },
+  });
+  http.listen(0, '127.0.0.1');
+  await new Promise((resolve) => http.once('listening', resolve));
   const connections = new Queue();
   const all = [];
   server.on('connection', (socket, request) => {
@@ -83,14 +105,16 @@ export async function fakeGateway() {
     connections.push(c);
   });
   return {
-    url: `ws://127.0.0.1:${server.address().port}/ws`,
+    url: `ws://127.0.0.1:${http.address().port}/ws`,
     all,
     nextConnection: (ms) => connections.take(ms, 'connection'),
     pendingConnections: () => connections.size,
+    refuseTokens: () => (refused = true),
+    requests: () => requests,
     close: () =>
       new Promise((resolve) => {
         for (const c of all) c.socket.terminate();
-        server.close(resolve);
+        server.close(() => http.close(resolve));
       }),
   };
 }

@@ -57,7 +57,10 @@ public final class GatewayApp implements AutoCloseable {
               config.bootstrapServers(), config.kafka(), config.topics().commands());
       started.add(commands);
       HttpReadApiClient reads =
-          new HttpReadApiClient(config.processorUrls(), config.limits().snapshotTimeoutMillis());
+          new HttpReadApiClient(
+              config.processorUrls(),
+              config.processorSecret(),
+              config.limits().snapshotTimeoutMillis());
       started.add(reads);
       Hub hub =
           new Hub(

@@ -20,6 +20,8 @@ import java.util.Map;
  * gateway.io.threads                2
  * gateway.ping.interval.ms          30000 (ping a client silent this long, close it after twice; 0: off)
  * processor.urls                    http://127.0.0.1:8081 (comma-separated read API base URLs)
+ * processor.secret                  sent as X-Docstream-Secret on every read API request (the
+ *                                   processors' http.secret); none by default
  * gateway.max.frame.bytes           65536        gateway.max.backlog.bytes   1048576
  * gateway.max.overflows             3            gateway.overflow.window.ms  60000
  * gateway.max.subscriptions         100          gateway.sends.per.second    50
@@ -41,6 +43,7 @@ public record GatewayConfig(
     int ioThreads,
     long pingIntervalMillis,
     List<String> processorUrls,
+    String processorSecret,
     GatewayLimits limits,
     AuthSettings auth,
     SpacePolicies policies,
@@ -80,6 +83,7 @@ public record GatewayConfig(
         c.intValue("gateway.io.threads", 2, 1, 64),
         c.longValue("gateway.ping.interval.ms", 30_000, 0, 3_600_000),
         urls(c.string("processor.urls", "http://127.0.0.1:8081")),
+        blankToNull(c.string("processor.secret", null)),
         limits,
         new AuthSettings(
             secret,
@@ -101,6 +105,10 @@ public record GatewayConfig(
       throw ConfigReader.invalid("gateway.dev.tokens", "needs auth.hs256.secret");
     }
     return value.equals("true");
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
   }
 
   private static List<String> urls(String value) {
@@ -137,6 +145,7 @@ public record GatewayConfig(
         ioThreads,
         pingIntervalMillis,
         processorUrls,
+        processorSecret,
         limits,
         auth,
         policies,

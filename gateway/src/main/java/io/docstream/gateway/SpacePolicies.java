@@ -137,6 +137,12 @@ public final class SpacePolicies {
     return readers;
   }
 
+  /** True when some space lets anonymous viewers read or send: only then may one connect. */
+  public boolean anonymousAllowed() {
+    return policies.values().stream()
+        .anyMatch(p -> p.mayRead(Viewer.ANONYMOUS) || p.maySend(Viewer.ANONYMOUS));
+  }
+
   /** The policy of {@code space}: configured, or {@link SpacePolicy#open}. */
   public SpacePolicy policy(String space) {
     SpacePolicy p = policies.get(space);

@@ -38,9 +38,11 @@ class GatewayConfigTest {
             Map.of(
                 "DOCSTREAM_BOOTSTRAP_SERVERS", "b:1",
                 "DOCSTREAM_GATEWAY_PORT", "9000",
-                "DOCSTREAM_PROCESSOR_URLS", "http://a:1/, http://b:2"));
+                "DOCSTREAM_PROCESSOR_URLS", "http://a:1/, http://b:2",
+                "DOCSTREAM_PROCESSOR_SECRET", "s3cret"));
     GatewayConfig c = GatewayConfig.from(reader);
     assertThat(c.port()).isEqualTo(9000);
+    assertThat(c.processorSecret()).isEqualTo("s3cret");
     assertThat(c.processorUrls()).containsExactly("http://a:1", "http://b:2");
   }
 

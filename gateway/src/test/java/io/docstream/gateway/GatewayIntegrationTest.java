@@ -1,6 +1,7 @@
 package io.docstream.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.docstream.serdes.ErrorCode;
@@ -156,11 +157,14 @@ class GatewayIntegrationTest {
   }
 
   @Test
-  void shouldCloseWith4001OnAnExpiredTokenAndForbidAnonymousSends() throws Exception {
+  void shouldAnswerAnExpiredTokenWith401OnTheUpgradeAndForbidAnonymousSends() throws Exception {
     String expired = Tokens.hs256("mallory", Instant.now().minusSeconds(60));
-    try (WsClient mallory = WsClient.connect(gateway.port(), expired)) {
-      assertThat(mallory.awaitClose(WAIT_SECONDS)).isEqualTo(4001);
-    }
+    String answer = RawWebSocket.refusedUpgrade(gateway.port(), expired);
+    assertThat(answer).startsWith("HTTP/1.1 401 ");
+    JsonNode body = Json.parse(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+    assertThat(body.get("code").asInt()).isEqualTo(ErrorCode.UNAUTHENTICATED.code());
+    assertThat(body.get("retry").asBoolean()).isFalse();
+
     try (WsClient anonymous = WsClient.connect(gateway.port(), null)) {
       anonymous.send(send("json/it-anon", "x-1", "{\"n\":1}"));
       JsonNode reject = anonymous.next(WAIT_SECONDS);
@@ -176,6 +180,27 @@ class GatewayIntegrationTest {
       String big = "x".repeat(GatewayLimits.defaults().maxFrameBytes() + 1);
       dave.send(send("json/it-big", "d-1", "{\"s\":\"" + big + "\"}"));
       assertThat(dave.awaitClose(WAIT_SECONDS)).isEqualTo(1009);
+    }
+  }
+
+  /**
+   * A client that writes a whole 2 MB frame before it reads (as a single-threaded client does) must
+   * still find the close frame: the gateway keeps reading and discarding until the client closes,
+   * instead of closing with unread bytes, which answers the client with a reset that discards the
+   * close frame on its side.
+   */
+  @Test
+  void shouldLetAClientThatWritesFirstReadClose1009AfterA2MbFrame() throws Exception {
+    for (int attempt = 1; attempt <= 15; attempt++) {
+      try (RawWebSocket erin = RawWebSocket.connect(gateway.port(), Tokens.valid("erin"), 65_536)) {
+        assertThatCode(() -> erin.sendLargeText(2 * 1024 * 1024))
+            .as("attempt %d: the client can write its frame without a reset", attempt)
+            .doesNotThrowAnyException();
+        RawWebSocket.Frame frame = erin.read((int) (WAIT_SECONDS * 1000));
+        assertThat(frame).as("attempt %d: a frame before the end", attempt).isNotNull();
+        assertThat(frame.opcode()).as("attempt %d", attempt).isEqualTo(RawWebSocket.CLOSE);
+        assertThat(frame.closeCode()).as("attempt %d", attempt).isEqualTo(1009);
+      }
     }
   }
 

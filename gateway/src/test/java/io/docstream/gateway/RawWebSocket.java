@@ -78,6 +78,23 @@ final class RawWebSocket implements AutoCloseable {
     return ws;
   }
 
+  /** The whole answer to an upgrade request the gateway refuses (head and body, to the end). */
+  static String refusedUpgrade(int port, String token) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+      socket.setSoTimeout(FRAME_READ_TIMEOUT_MILLIS);
+      String request =
+          "GET /ws"
+              + (token == null ? "" : "?token=" + token)
+              + " HTTP/1.1\r\nHost: 127.0.0.1:"
+              + port
+              + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
   /** The response head, read byte by byte so that nothing after it is consumed. */
   private String readHead() throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
@@ -114,6 +131,24 @@ final class RawWebSocket implements AutoCloseable {
       frame.put((byte) (payload[i] ^ mask[i % 4]));
     }
     out.write(frame.array(), 0, frame.position());
+    out.flush();
+  }
+
+  /** Sends one masked text frame of {@code payloadBytes} spaces, streamed in 64 KiB writes. */
+  void sendLargeText(int payloadBytes) throws IOException {
+    ByteBuffer header = ByteBuffer.allocate(14);
+    header.put((byte) (0x80 | TEXT)).put((byte) (0x80 | 127)).putLong(payloadBytes);
+    byte[] mask = new byte[4];
+    ThreadLocalRandom.current().nextBytes(mask);
+    header.put(mask);
+    out.write(header.array(), 0, header.position());
+    byte[] chunk = new byte[64 * 1024];
+    for (int i = 0; i < chunk.length; i++) {
+      chunk[i] = (byte) (' ' ^ mask[i % 4]);
+    }
+    for (int sent = 0; sent < payloadBytes; sent += chunk.length) {
+      out.write(chunk, 0, Math.min(chunk.length, payloadBytes - sent));
+    }
     out.flush();
   }
 

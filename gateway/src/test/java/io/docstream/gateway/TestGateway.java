@@ -15,6 +15,11 @@ final class TestGateway {
    * topics, with HS256 {@link Tokens}; {@code settings} add to and override those.
    */
   static GatewayApp start(String prefix, ProcessorApp processor, Map<String, String> settings) {
+    return start(prefix, "http://127.0.0.1:" + processor.httpPort(), settings);
+  }
+
+  /** As above, in front of the read API at {@code processorUrl}. */
+  static GatewayApp start(String prefix, String processorUrl, Map<String, String> settings) {
     Map<String, String> all =
         new HashMap<>(
             Map.of(
@@ -25,7 +30,7 @@ final class TestGateway {
                 "gateway.port",
                 "0",
                 "processor.urls",
-                "http://127.0.0.1:" + processor.httpPort(),
+                processorUrl,
                 "auth.hs256.secret",
                 Tokens.SECRET));
     all.putAll(settings);

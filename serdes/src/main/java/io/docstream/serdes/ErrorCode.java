@@ -27,6 +27,11 @@ public enum ErrorCode {
       true),
   TOO_MANY_PENDING_SENDS(
       4011, "Too many sends of this connection await their outcome; resend later.", true, true),
+  ALREADY_SUBSCRIBED(
+      4012,
+      "The connection is already subscribed to this document; unsub first to subscribe again.",
+      false,
+      true),
   ACK_TIMEOUT(
       4420,
       "No outcome arrived in time; resend with the same id (resends are idempotent).",

@@ -31,6 +31,19 @@ final class Feed {
   ObjectNode data;
   long seq;
 
+  /** The highest seq of a committed delta seen (read upstream, or below one read upstream). */
+  long committedSeq;
+
+  /**
+   * The loaded snapshot until a committed delta at or after its seq confirms it; null once
+   * confirmed. The read API may serve a state ahead of the last commit, which an aborted
+   * transaction can undo.
+   */
+  Unconfirmed unconfirmed;
+
+  /** Snapshots in a row that committed deltas contradicted; reloads pause longer as it grows. */
+  int contradictions;
+
   /** Who {@link #data} lists for the space's readers rules. */
   ViewFilter.Access access;
 
@@ -57,10 +70,28 @@ final class Feed {
     history.addLast(delta);
   }
 
+  /** The committed delta at {@code seq} if the history or the buffer holds it, else null. */
+  Delta committedAt(long seq) {
+    for (Delta d : history) {
+      if (d.seq() == seq) {
+        return d;
+      }
+    }
+    for (Delta d : buffer) {
+      if (d.seq() == seq) {
+        return d;
+      }
+    }
+    return null;
+  }
+
   /** True when the history holds every delta after {@code since} up to {@link #seq}. */
   boolean historyCovers(long since) {
     return since >= seq || (!history.isEmpty() && history.peekFirst().seq() <= since + 1);
   }
+
+  /** A snapshot not yet seen committed: its seq and content hash (null when unknown). */
+  record Unconfirmed(long seq, String hash) {}
 
   /** One connection's subscription to this document. */
   static final class Sub {

@@ -55,10 +55,11 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
   @Override
   protected void initChannel(SocketChannel channel) {
     ChannelPipeline p = channel.pipeline();
+    p.addLast("linger", new LingeringClose());
     p.addLast("http", new HttpServerCodec());
     p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
     p.addLast("routes", new HttpRoutes(WEBSOCKET_PATH, scrape, healthy, devTokens, STATIC_FILES));
-    p.addLast("auth", new UpgradeAuthenticator(authenticator));
+    p.addLast("auth", new UpgradeAuthenticator(authenticator, policies.anonymousAllowed()));
     p.addLast(
         "websocket",
         new WebSocketServerProtocolHandler(
@@ -66,6 +67,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
                 .websocketPath(WEBSOCKET_PATH)
                 .checkStartsWith(true)
                 .maxFramePayloadLength(limits.maxFrameBytes())
+                .closeOnProtocolViolation(false) // ProtocolHandler sends the close frame
                 .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MILLIS)
                 .forceCloseTimeoutMillis(Outbox.CLOSE_GRACE_MILLIS)
                 .dropPongFrames(true)

@@ -17,6 +17,7 @@ public final class GatewayMetrics {
   final Counter snapshots;
   final Counter resumes;
   final Counter resets;
+  final Counter uncommittedSnapshots;
   final Counter deltas;
   final Counter acks;
   final Counter slowDrops;
@@ -39,6 +40,10 @@ public final class GatewayMetrics {
     snapshots = counter("docstream.gateway.snapshots", "snapshots sent to clients");
     resumes = counter("docstream.gateway.resumes", "subscriptions resumed with since");
     resets = counter("docstream.gateway.resets", "snapshots sent with reset true");
+    uncommittedSnapshots =
+        counter(
+            "docstream.gateway.uncommitted.snapshots",
+            "snapshots the committed deltas contradicted, loaded again");
     deltas = counter("docstream.gateway.deltas", "deltas read upstream and fanned out");
     acks = counter("docstream.gateway.acks", "sends acknowledged after commit");
     slowDrops = counter("docstream.gateway.slow.drops", "backlogs dropped for a slow client");

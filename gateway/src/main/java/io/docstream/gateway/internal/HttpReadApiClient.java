@@ -23,21 +23,29 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The read API over HTTP. Any processor answers for any document (it forwards to the owner), so
  * requests go round-robin over the configured URLs, moving on when one does not answer and waiting
- * out 503 + Retry-After while a partition migrates, until the timeout.
+ * out 503 + Retry-After while a partition migrates, until the timeout. With a secret, every request
+ * carries it in {@value #SECRET_HEADER}.
  */
 public final class HttpReadApiClient implements ReadApiClient {
+  public static final String SECRET_HEADER = "X-Docstream-Secret";
+
   private static final long MAX_RETRY_WAIT_MILLIS = 1000;
   private static final long MIN_RETRY_WAIT_MILLIS = 50;
 
   private final List<String> baseUrls;
+  private final String secret;
   private final long timeoutMillis;
   private final ExecutorService executor =
       Executors.newFixedThreadPool(2, r -> new Thread(r, "docstream-gateway-read-api"));
   private final HttpClient client;
   private final AtomicInteger next = new AtomicInteger();
 
-  public HttpReadApiClient(List<String> baseUrls, long timeoutMillis) {
+  /**
+   * @param secret the read API's shared secret ({@code processor.secret}), or null for none
+   */
+  public HttpReadApiClient(List<String> baseUrls, String secret, long timeoutMillis) {
     this.baseUrls = List.copyOf(baseUrls);
+    this.secret = secret;
     this.timeoutMillis = timeoutMillis;
     this.client =
         HttpClient.newBuilder()
@@ -57,7 +65,11 @@ public final class HttpReadApiClient implements ReadApiClient {
                   || !(body.get("data") instanceof ObjectNode data)) {
                 throw failure("snapshot of " + doc, response.statusCode(), body);
               }
-              return new Snapshot(body.get("seq").longValue(), data);
+              JsonNode hash = body.get("hash");
+              return new Snapshot(
+                  body.get("seq").longValue(),
+                  data,
+                  hash != null && hash.isTextual() ? hash.asText() : null);
             });
   }
 
@@ -114,11 +126,14 @@ public final class HttpReadApiClient implements ReadApiClient {
       CompletableFuture<HttpResponse<String>> result) {
     long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
     String url = baseUrls.get(urlIndex) + pathAndQuery;
-    HttpRequest request =
+    HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create(url))
             .timeout(Duration.ofMillis(Math.max(leftMillis, 1)))
-            .GET()
-            .build();
+            .GET();
+    if (secret != null) {
+      builder.header(SECRET_HEADER, secret);
+    }
+    HttpRequest request = builder.build();
     client
         .sendAsync(request, HttpResponse.BodyHandlers.ofString())
         .whenComplete(

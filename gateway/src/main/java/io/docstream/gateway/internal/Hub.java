@@ -7,11 +7,9 @@ import io.docstream.gateway.GatewayLimits;
 import io.docstream.gateway.SpacePolicies;
 import io.docstream.gateway.Viewer;
 import io.docstream.gateway.internal.Feed.Sub;
-import io.docstream.serdes.Command;
 import io.docstream.serdes.Delta;
 import io.docstream.serdes.DocKey;
 import io.docstream.serdes.ErrorCode;
-import io.docstream.serdes.Rejection;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -39,27 +36,30 @@ import org.slf4j.LoggerFactory;
  * every delta the snapshot may miss is read and buffered; then the snapshot is fetched, buffered
  * deltas up to its seq are dropped and the rest applied in order. A gap in seq fetches the missing
  * deltas from the read API, or a fresh snapshot that replaces subscribers' state ("reset").
+ *
+ * <p>Committed deltas are the source of truth: the read API reads live stores, which may be ahead
+ * of the last commit. A snapshot stays unconfirmed until a committed delta at or after its seq is
+ * read; the one at its seq must carry the snapshot's hash, or the document is loaded again and
+ * every subscriber gets the new state as a reset. Deltas from the read API are used only below a
+ * seq seen committed, or up to an unconfirmed snapshot whose hash they reproduce.
  */
 public final class Hub implements Upstream.Listener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+  private static final long MAX_RELOAD_PAUSE_MILLIS = 5000;
 
   private final ScheduledExecutorService loop =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "docstream-gateway-hub"));
   private final Upstream upstream;
   private final ReadApiClient reads;
-  private final CommandSink commands;
   private final SpacePolicies policies;
   private final GatewayLimits limits;
   private final GatewayMetrics metrics;
   private final Map<String, Feed> feeds = new HashMap<>();
   private final HandOff handOff = new HandOff(HandOff.MAX_FRAME_BYTES);
 
-  /** Per document, the hand-off of its latest send to Kafka: the next one waits for it. */
-  private final Map<String, CompletableFuture<Void>> lastDispatch = new HashMap<>();
-
   private final Map<TopicPartition, Watch> watches = new HashMap<>();
-  private final Map<String, List<PendingSend>> pending = new HashMap<>();
   private final Map<Client, ClientState> clients = new HashMap<>();
+  private final PendingSends sends;
 
   /**
    * @param upstreamFactory opens the upstream that feeds this hub (given the hub as listener)
@@ -72,11 +72,11 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
       GatewayLimits limits,
       GatewayMetrics metrics) {
     this.reads = reads;
-    this.commands = commands;
     this.policies = policies;
     this.limits = limits;
     this.metrics = metrics;
     metrics.handOffBytes(handOff::frameBytes);
+    this.sends = new PendingSends(loop, commands, limits, metrics, this::watch, this::unwatch);
     this.upstream = upstreamFactory.apply(this);
   }
 
@@ -91,7 +91,7 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
   }
 
   public void send(Client client, DocKey doc, String id, JsonNode body) {
-    loop.execute(() -> doSend(client, doc.toString(), id, body));
+    loop.execute(() -> sends.send(client, doc.toString(), id, body));
   }
 
   /** The client dropped frames of {@code doc}: send it a fresh snapshot. */
@@ -136,6 +136,14 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
   private void doSubscribe(Client client, DocKey key, Long since) {
     String doc = key.toString();
     Feed feed = feeds.get(doc);
+    if (feed != null && feed.subs.containsKey(client)) {
+      client.deliver(
+          OutFrame.error(
+              ErrorCode.ALREADY_SUBSCRIBED,
+              "already subscribed to " + doc + "; unsub first to subscribe again",
+              doc));
+      return;
+    }
     if (feed == null) {
       Feed created = new Feed(doc, policies.view(key.space()), limits.historyDeltas());
       feeds.put(doc, created);
@@ -185,6 +193,7 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
   }
 
   private void doDisconnect(Client client) {
+    sends.disconnect(client);
     ClientState state = clients.remove(client);
     if (state == null) {
       return;
@@ -194,9 +203,6 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
       if (feed != null && feed.subs.remove(client) != null && feed.subs.isEmpty()) {
         dropFeed(feed);
       }
-    }
-    for (PendingSend p : List.copyOf(state.sends)) {
-      finish(p);
     }
   }
 
@@ -254,10 +260,22 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
   }
 
   private void onSnapshot(Feed feed, ReadApiClient.Snapshot snapshot) {
+    Delta seen = feed.committedAt(snapshot.seq());
+    if (seen != null && !sameOrUnknown(snapshot.hash(), seen.hash())) {
+      neverCommitted(feed, snapshot.seq(), snapshot.hash(), seen.hash());
+      return;
+    }
+    if (seen != null) {
+      feed.contradictions = 0;
+    }
     boolean replaces = feed.loadedOnce;
     feed.loadedOnce = true;
     feed.data = snapshot.data();
     feed.seq = snapshot.seq();
+    feed.unconfirmed =
+        seen == null && snapshot.seq() > feed.committedSeq
+            ? new Feed.Unconfirmed(snapshot.seq(), snapshot.hash())
+            : null;
     feed.access = feed.view.access(feed.data);
     feed.history.clear();
     feed.live = true;
@@ -291,43 +309,31 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
       metrics.deltas.increment();
       Feed feed = feeds.get(d.doc());
       if (feed != null) {
+        feed.committedSeq = Math.max(feed.committedSeq, d.delta().seq());
         if (feed.live) {
           apply(feed, d.delta());
         } else {
           feed.buffer(d.delta());
         }
       }
-      for (String id : d.delta().ids()) {
-        resolve(d.doc(), id, () -> OutFrame.ack(id, d.doc(), d.delta().seq()));
-      }
+      sends.onDelta(d.doc(), d.delta());
     } else if (event instanceof Upstream.RejectionEvent r) {
-      Rejection rejection = r.rejection();
-      if (rejection.id() == null) {
-        return;
-      }
-      if (rejection.code() == ErrorCode.DUPLICATE.code() && rejection.seq() != null) {
-        resolve(
-            r.doc(), rejection.id(), () -> OutFrame.ack(rejection.id(), r.doc(), rejection.seq()));
-      } else {
-        resolve(
-            r.doc(),
-            rejection.id(),
-            () -> {
-              metrics.rejected(rejection.code());
-              return OutFrame.reject(rejection.id(), r.doc(), rejection.code(), rejection.error());
-            });
-      }
+      sends.onRejection(r.doc(), r.rejection());
     }
   }
 
+  /** Applies a committed delta (read upstream, or from the read API below one read upstream). */
   private void apply(Feed feed, Delta delta) {
+    if (!confirms(feed, delta)) {
+      return;
+    }
     if (delta.seq() <= feed.seq) {
       return;
     }
     if (delta.seq() > feed.seq + 1) {
       feed.live = false;
       feed.buffer(delta);
-      recover(feed);
+      recover(feed, delta.seq());
       return;
     }
     boolean changesAccess = feed.view.changesAccess(delta.patch());
@@ -345,8 +351,64 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
     }
   }
 
-  /** Fills a gap after {@link Feed#seq} from the read API, or reloads the snapshot. */
-  private void recover(Feed feed) {
+  /**
+   * Checks the unconfirmed snapshot against a committed delta. False when the delta at its seq
+   * carries another hash: the snapshot held a state that never committed, and the document is being
+   * loaded again.
+   */
+  private boolean confirms(Feed feed, Delta delta) {
+    Feed.Unconfirmed snapshot = feed.unconfirmed;
+    if (snapshot == null || delta.seq() < snapshot.seq()) {
+      return true;
+    }
+    feed.unconfirmed = null;
+    if (delta.seq() > snapshot.seq() || sameOrUnknown(snapshot.hash(), delta.hash())) {
+      feed.contradictions = 0;
+      return true;
+    }
+    feed.live = false;
+    feed.buffer(delta); // the next snapshot is checked against it
+    neverCommitted(feed, snapshot.seq(), snapshot.hash(), delta.hash());
+    return false;
+  }
+
+  /**
+   * Loads the document again, at once the first time; while reloaded snapshots keep contradicting
+   * the committed deltas (which only a processor bug explains), after a growing pause.
+   */
+  private void neverCommitted(Feed feed, long seq, String hash, String committedHash) {
+    LOG.warn(
+        "snapshot of {} at seq {} never committed (hash {}, committed {}); loading it again",
+        feed.doc,
+        seq,
+        hash,
+        committedHash);
+    metrics.uncommittedSnapshots.increment();
+    int before = feed.contradictions++;
+    if (before == 0) {
+      fetchSnapshot(feed);
+      return;
+    }
+    long pauseMillis = Math.min(MAX_RELOAD_PAUSE_MILLIS, 100L << Math.min(before, 6));
+    loop.schedule(
+        () -> {
+          if (feeds.get(feed.doc) == feed) {
+            fetchSnapshot(feed);
+          }
+        },
+        pauseMillis,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private static boolean sameOrUnknown(String hash, String other) {
+    return hash == null || other == null || hash.equals(other);
+  }
+
+  /**
+   * Fills the gap between {@link Feed#seq} and the committed delta {@code gapSeq} from the read
+   * API, using only deltas below it (committed, since it is), or reloads the snapshot.
+   */
+  private void recover(Feed feed, long gapSeq) {
     LOG.info("gap in {} after seq {}; fetching the missing deltas", feed.doc, feed.seq);
     long from = feed.seq;
     reads
@@ -356,26 +418,32 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
               if (feeds.get(feed.doc) != feed || feed.live || feed.seq != from) {
                 return;
               }
-              if (error != null || deltas.isEmpty() || !contiguous(deltas.get(), from)) {
+              List<Delta> missing =
+                  error == null && deltas.isPresent() ? between(deltas.get(), from, gapSeq) : null;
+              if (missing == null) {
                 fetchSnapshot(feed);
                 return;
               }
               feed.live = true;
-              deltas.get().forEach(d -> apply(feed, d));
+              for (Delta d : missing) {
+                if (feed.live) {
+                  apply(feed, d);
+                }
+              }
               replayBuffer(feed);
             },
             loop);
   }
 
-  private static boolean contiguous(List<Delta> deltas, long after) {
-    long expected = after + 1;
+  /** The deltas after {@code after} and before {@code before}, or null when one is missing. */
+  private static List<Delta> between(List<Delta> deltas, long after, long before) {
+    List<Delta> out = new ArrayList<>();
     for (Delta d : deltas) {
-      if (d.seq() > expected) {
-        return false;
+      if (d.seq() == after + 1 + out.size() && d.seq() < before) {
+        out.add(d);
       }
-      expected = Math.max(expected, d.seq() + 1);
     }
-    return true;
+    return after + 1 + out.size() == before ? out : null;
   }
 
   // ---- serving one subscriber ----
@@ -383,7 +451,9 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
   private void start(Feed feed, Sub sub) {
     sub.started = true;
     sub.catchingUp = false;
-    if (sub.since == null) {
+    if (sub.since == null || sub.since > feed.seq) {
+      sub.reset |= sub.since != null;
+      sub.since = null;
       sendSnapshot(feed, sub);
       return;
     }
@@ -422,8 +492,9 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
         && deltas.isPresent()
         && !changesAccess(feed, sub.lastSeq, deltas.get())
         && !changesAccess(feed, sub.lastSeq, feed.history)) {
+      long trusted = reachesSnapshot(feed, deltas.get()) ? feed.seq : feed.committedSeq;
       for (Delta d : deltas.get()) {
-        if (d.seq() <= feed.seq) {
+        if (d.seq() <= trusted) {
           replay(feed, sub, d);
         }
       }
@@ -438,6 +509,24 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
       sub.reset = true;
       sendSnapshot(feed, sub);
     }
+  }
+
+  /**
+   * True when deltas from the read API may be replayed up to the feed's seq: its snapshot is
+   * confirmed, or they reproduce its hash (so the client reaches the very state the feed holds, and
+   * shares its fate if that state never committed).
+   */
+  private static boolean reachesSnapshot(Feed feed, List<Delta> deltas) {
+    Feed.Unconfirmed snapshot = feed.unconfirmed;
+    if (snapshot == null) {
+      return true;
+    }
+    for (Delta d : deltas) {
+      if (d.seq() == snapshot.seq()) {
+        return sameOrUnknown(snapshot.hash(), d.hash());
+      }
+    }
+    return false;
   }
 
   private void sendSnapshot(Feed feed, Sub sub) {
@@ -499,108 +588,6 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
     sub.lastSeq = delta.seq();
   }
 
-  // ---- sends ----
-
-  private void doSend(Client client, String doc, String id, JsonNode body) {
-    ClientState state = state(client);
-    if (state.sends.size() >= limits.maxPendingSends()) {
-      client.deliver(
-          reject(
-              id,
-              doc,
-              ErrorCode.TOO_MANY_PENDING_SENDS,
-              limits.maxPendingSends() + " sends already await their outcome"));
-      return;
-    }
-    PendingSend p = new PendingSend(client, doc, id);
-    pending.computeIfAbsent(key(doc, id), k -> new ArrayList<>(1)).add(p);
-    state.sends.add(p);
-    p.timeout =
-        loop.schedule(
-            () ->
-                finishWith(
-                    p,
-                    reject(
-                        id,
-                        doc,
-                        ErrorCode.ACK_TIMEOUT,
-                        "no outcome within " + limits.ackTimeoutMillis() + " ms")),
-            limits.ackTimeoutMillis(),
-            TimeUnit.MILLISECONDS);
-    p.watched = true;
-    Command command = new Command(id, body, client.viewer().id(), null, null);
-    CompletableFuture<Void> previous =
-        lastDispatch.getOrDefault(doc, CompletableFuture.completedFuture(null));
-    CompletableFuture<CompletableFuture<Void>> dispatched =
-        CompletableFuture.allOf(watch(doc), previous)
-            .thenApply(ready -> commands.send(doc, command));
-    CompletableFuture<Void> handedOff = dispatched.handle((sent, error) -> null);
-    lastDispatch.put(doc, handedOff);
-    handedOff.thenRunAsync(() -> lastDispatch.remove(doc, handedOff), loop);
-    dispatched
-        .thenCompose(sent -> sent)
-        .whenCompleteAsync(
-            (ok, error) -> {
-              if (error != null) {
-                LOG.warn("cannot send {} to {}: {}", id, doc, error.toString());
-                finishWith(p, reject(id, doc, ErrorCode.COMMAND_NOT_SENT, "cannot write to Kafka"));
-              }
-            },
-            loop);
-  }
-
-  private void resolve(String doc, String id, java.util.function.Supplier<OutFrame> frame) {
-    List<PendingSend> waiting = pending.get(key(doc, id));
-    if (waiting == null) {
-      return;
-    }
-    OutFrame out = frame.get();
-    for (PendingSend p : List.copyOf(waiting)) {
-      finishWith(p, out);
-    }
-  }
-
-  private void finishWith(PendingSend p, OutFrame frame) {
-    if (finish(p)) {
-      if (frame.kind() == OutFrame.Kind.ACK) {
-        metrics.acks.increment();
-      }
-      p.client.deliver(frame);
-    }
-  }
-
-  private OutFrame reject(String id, String doc, ErrorCode code, String error) {
-    metrics.rejected(code.code());
-    return OutFrame.reject(id, doc, code.code(), error);
-  }
-
-  /** Forgets {@code p}; false when it was already finished. */
-  private boolean finish(PendingSend p) {
-    if (p.done) {
-      return false;
-    }
-    p.done = true;
-    if (p.timeout != null) {
-      p.timeout.cancel(false);
-    }
-    List<PendingSend> waiting = pending.get(key(p.doc, p.id));
-    if (waiting != null && waiting.remove(p) && waiting.isEmpty()) {
-      pending.remove(key(p.doc, p.id));
-    }
-    ClientState state = clients.get(p.client);
-    if (state != null) {
-      state.sends.remove(p);
-    }
-    if (p.watched) {
-      unwatch(p.doc);
-    }
-    return true;
-  }
-
-  private static String key(String doc, String id) {
-    return doc + '\n' + id;
-  }
-
   // ---- upstream partitions ----
 
   private CompletableFuture<Void> watch(String doc) {
@@ -650,21 +637,5 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
 
   private static final class ClientState {
     final Set<String> docs = new LinkedHashSet<>();
-    final Set<PendingSend> sends = new LinkedHashSet<>();
-  }
-
-  private static final class PendingSend {
-    final Client client;
-    final String doc;
-    final String id;
-    ScheduledFuture<?> timeout;
-    boolean done;
-    boolean watched;
-
-    PendingSend(Client client, String doc, String id) {
-      this.client = client;
-      this.doc = doc;
-      this.id = id;
-    }
   }
 }

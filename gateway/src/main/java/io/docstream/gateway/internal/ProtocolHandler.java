@@ -12,6 +12,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -22,10 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Protocol v1 for one connection: opens the session once the handshake completes (or closes with
- * 4001 when the token failed), turns client frames into hub requests after checking the space's
- * rules and the connection's limits, and ends the session when the channel closes. A frame that
- * breaks the protocol is answered with an error frame and a close with 1008.
+ * Protocol v1 for one connection: opens the session once the handshake completes, turns client
+ * frames into hub requests after checking the space's rules and the connection's limits, and ends
+ * the session when the channel closes. A frame that breaks the protocol is answered with an error
+ * frame and a close with 1008.
  */
 final class ProtocolHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
   private static final Logger LOG = LoggerFactory.getLogger(ProtocolHandler.class);
@@ -38,6 +39,7 @@ final class ProtocolHandler extends SimpleChannelInboundHandler<WebSocketFrame> 
   private final Set<String> subscriptions = new HashSet<>();
   private Connection connection;
   private RateLimiter sends;
+  private boolean closing;
 
   ProtocolHandler(
       Hub hub,
@@ -55,11 +57,6 @@ final class ProtocolHandler extends SimpleChannelInboundHandler<WebSocketFrame> 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
     if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-      String failure = ctx.channel().attr(UpgradeAuthenticator.AUTH_FAILURE).get();
-      if (failure != null) {
-        close(ctx, ErrorCode.UNAUTHENTICATED.code(), failure);
-        return;
-      }
       Viewer viewer = ctx.channel().attr(UpgradeAuthenticator.VIEWER).get();
       connection =
           new Connection(
@@ -74,8 +71,8 @@ final class ProtocolHandler extends SimpleChannelInboundHandler<WebSocketFrame> 
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-    if (connection == null) {
-      return; // closing after a failed token
+    if (connection == null || closing) {
+      return; // closing: what the client still sends is discarded
     }
     if (!(frame instanceof TextWebSocketFrame text)) {
       violation(ctx, "only text frames are allowed");
@@ -121,9 +118,10 @@ final class ProtocolHandler extends SimpleChannelInboundHandler<WebSocketFrame> 
               "at most " + limits.maxSubscriptions() + " subscriptions per connection",
               doc));
     } else {
-      subscriptions.add(doc);
-      outbox.forget(doc);
-      hub.subscribe(connection, sub.doc(), sub.since());
+      if (subscriptions.add(doc)) {
+        outbox.forget(doc);
+      }
+      hub.subscribe(connection, sub.doc(), sub.since()); // the hub refuses a second one (4012)
     }
   }
 
@@ -151,8 +149,13 @@ final class ProtocolHandler extends SimpleChannelInboundHandler<WebSocketFrame> 
     close(ctx, WebSocketCloseStatus.POLICY_VIOLATION.code(), message);
   }
 
-  private static void close(ChannelHandlerContext ctx, int code, String reason) {
+  private void close(ChannelHandlerContext ctx, int code, String reason) {
+    if (closing) {
+      return;
+    }
+    closing = true;
     String shortReason = reason.length() > 120 ? reason.substring(0, 120) : reason;
+    LingeringClose.afterCloseFrame(ctx.channel());
     ctx.writeAndFlush(new CloseWebSocketFrame(code, shortReason))
         .addListener(ChannelFutureListener.CLOSE);
   }
@@ -171,8 +174,10 @@ final class ProtocolHandler extends SimpleChannelInboundHandler<WebSocketFrame> 
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof TooLongFrameException) {
       close(ctx, WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "frame too large");
+    } else if (cause instanceof CorruptedWebSocketFrameException corrupt) {
+      close(ctx, corrupt.closeStatus().code(), corrupt.closeStatus().reasonText());
     } else if (cause instanceof CorruptedFrameException) {
-      ctx.close(); // the decoder has sent its close frame
+      close(ctx, WebSocketCloseStatus.PROTOCOL_ERROR.code(), "corrupt frame");
     } else {
       LOG.debug("closing {} after an error", ctx.channel(), cause);
       ctx.close();

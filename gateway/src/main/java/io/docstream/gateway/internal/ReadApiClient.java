@@ -17,6 +17,11 @@ public interface ReadApiClient extends AutoCloseable {
   @Override
   void close();
 
-  /** A document at a sequence number. */
-  record Snapshot(long seq, ObjectNode data) {}
+  /**
+   * A document at a sequence number.
+   *
+   * @param hash the processor's content hash of {@code data} (as deltas carry it), or null when
+   *     unknown
+   */
+  record Snapshot(long seq, ObjectNode data, String hash) {}
 }

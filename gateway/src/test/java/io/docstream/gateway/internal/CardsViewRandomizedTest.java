@@ -170,7 +170,7 @@ class CardsViewRandomizedTest {
     Iterator<java.util.concurrent.CompletableFuture<ReadApiClient.Snapshot>> it =
         reads.snapshots.iterator();
     while (it.hasNext()) {
-      it.next().complete(new ReadApiClient.Snapshot(seq, history.get((int) seq).deepCopy()));
+      it.next().complete(new ReadApiClient.Snapshot(seq, history.get((int) seq).deepCopy(), null));
       it.remove();
     }
     settle();

@@ -22,8 +22,19 @@ final class Fakes {
   private Fakes() {}
 
   static Delta delta(long seq, String patch, String... ids) {
+    return deltaBy(null, seq, patch, ids);
+  }
+
+  /** A delta whose document after it has the content hash {@code hash}. */
+  static Delta hashed(long seq, String patch, String hash) {
     return new Delta(
-        seq, (ObjectNode) Json.parse(patch), List.of(ids), System.currentTimeMillis(), null, null);
+        seq, (ObjectNode) Json.parse(patch), List.of(), System.currentTimeMillis(), null, hash);
+  }
+
+  /** A delta made by a message of {@code actor}. */
+  static Delta deltaBy(String actor, long seq, String patch, String... ids) {
+    return new Delta(
+        seq, (ObjectNode) Json.parse(patch), List.of(ids), System.currentTimeMillis(), actor, null);
   }
 
   /** Upstream with one partition per document name; adding completes with {@link #adding}. */

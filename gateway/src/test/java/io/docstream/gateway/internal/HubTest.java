@@ -1,6 +1,7 @@
 package io.docstream.gateway.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,6 +18,7 @@ import io.docstream.serdes.ErrorCode;
 import io.docstream.serdes.Json;
 import io.docstream.serdes.Rejection;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -61,10 +63,21 @@ class HubTest {
   }
 
   private void answerSnapshot(long seq, String data) {
+    answerSnapshot(seq, data, null);
+  }
+
+  private void answerSnapshot(long seq, String data, String hash) {
     settle();
     assertThat(reads.snapshots).as("snapshot requests").isNotEmpty();
-    reads.snapshots.poll().complete(new ReadApiClient.Snapshot(seq, (ObjectNode) Json.parse(data)));
+    reads
+        .snapshots
+        .poll()
+        .complete(new ReadApiClient.Snapshot(seq, (ObjectNode) Json.parse(data), hash));
     settle();
+  }
+
+  private static JsonNode last(RecordingClient client) {
+    return client.frames.get(client.frames.size() - 1);
   }
 
   private RecordingClient liveClient(long seq) {
@@ -123,6 +136,167 @@ class HubTest {
     assertThat(last.get("seq").asLong()).isEqualTo(9);
     assertThat(last.get("reset").asBoolean()).isTrue();
     assertThat(client.deltaSeqs()).isEmpty();
+  }
+
+  @Test
+  void shouldApplyOnlyTheMissingDeltasBelowTheCommittedOneThatRevealedTheGap() {
+    RecordingClient client = liveClient(6);
+
+    emit(9);
+    FakeReads.DeltasRequest request = reads.deltaRequests.poll();
+    request
+        .answer()
+        .complete(
+            Optional.of(
+                List.of(
+                    Fakes.delta(7, "{}"),
+                    Fakes.delta(8, "{}"),
+                    Fakes.delta(9, "{\"n\":9}"),
+                    Fakes.delta(10, "{\"n\":\"not committed\"}"))));
+    settle();
+    upstream.emit(DOC.toString(), Fakes.delta(10, "{\"n\":10}"));
+    settle();
+
+    assertThat(client.deltaSeqs()).containsExactly(7L, 8L, 9L, 10L);
+    assertThat(last(client).get("patch")).isEqualTo(Json.parse("{\"n\":10}"));
+  }
+
+  @Test
+  void shouldReloadWhenTheCommittedDeltaAtTheSnapshotsSeqCarriesAnotherHash() {
+    RecordingClient client = new RecordingClient(Viewer.of("alice"));
+    hub.subscribe(client, DOC, null);
+    answerSnapshot(5, "{\"n\":\"never committed\"}", "00000000000000aa");
+
+    upstream.emit(DOC.toString(), Fakes.hashed(5, "{\"n\":5}", "00000000000000bb"));
+    upstream.emit(DOC.toString(), Fakes.hashed(6, "{\"n\":6}", "00000000000000cc"));
+    answerSnapshot(5, "{\"n\":5}", "00000000000000bb");
+    upstream.emit(DOC.toString(), Fakes.hashed(7, "{\"n\":7}", "00000000000000dd"));
+    settle();
+
+    List<JsonNode> snapshots = client.ofType("snapshot");
+    assertThat(snapshots).hasSize(2);
+    assertThat(snapshots.get(1).get("reset").asBoolean()).isTrue();
+    assertThat(snapshots.get(1).get("data")).isEqualTo(Json.parse("{\"n\":5}"));
+    assertThat(client.deltaSeqs()).containsExactly(6L, 7L);
+    assertThat(last(client).get("patch")).isEqualTo(Json.parse("{\"n\":7}"));
+  }
+
+  @Test
+  void shouldReloadWhenACommittedDeltaReadWhileLoadingContradictsTheSnapshot() {
+    RecordingClient client = new RecordingClient(Viewer.of("alice"));
+    hub.subscribe(client, DOC, null);
+    settle();
+    upstream.emit(DOC.toString(), Fakes.hashed(5, "{\"n\":5}", "00000000000000bb"));
+    answerSnapshot(5, "{\"n\":\"never committed\"}", "00000000000000aa");
+    answerSnapshot(5, "{\"n\":5}", "00000000000000bb");
+
+    assertThat(client.frames).hasSize(1);
+    assertThat(client.frames.get(0).get("data")).isEqualTo(Json.parse("{\"n\":5}"));
+  }
+
+  @Test
+  void shouldPauseBeforeLoadingAgainWhileSnapshotsKeepContradictingTheCommittedDeltas()
+      throws Exception {
+    RecordingClient client = new RecordingClient(Viewer.of("alice"));
+    hub.subscribe(client, DOC, null);
+    answerSnapshot(5, "{\"n\":\"a\"}", "00000000000000aa");
+    upstream.emit(DOC.toString(), Fakes.hashed(5, "{\"n\":5}", "00000000000000bb"));
+    answerSnapshot(5, "{\"n\":\"a\"}", "00000000000000aa");
+
+    assertThat(reads.snapshots).as("no third load at once").isEmpty();
+    long started = System.nanoTime();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !reads.snapshots.isEmpty());
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThan(Duration.ofMillis(50));
+    answerSnapshot(5, "{\"n\":5}", "00000000000000bb");
+
+    assertThat(last(client).get("reset").asBoolean()).isTrue();
+    assertThat(last(client).get("data")).isEqualTo(Json.parse("{\"n\":5}"));
+  }
+
+  @Test
+  void shouldKeepASnapshotTheCommittedDeltasConfirm() {
+    RecordingClient client = new RecordingClient(Viewer.of("alice"));
+    hub.subscribe(client, DOC, null);
+    answerSnapshot(5, "{\"n\":5}", "00000000000000bb");
+
+    upstream.emit(DOC.toString(), Fakes.hashed(5, "{\"n\":5}", "00000000000000bb"));
+    upstream.emit(DOC.toString(), Fakes.hashed(6, "{\"n\":6}", "00000000000000cc"));
+    settle();
+
+    assertThat(reads.snapshots).isEmpty();
+    assertThat(client.ofType("snapshot")).hasSize(1);
+    assertThat(client.deltaSeqs()).containsExactly(6L);
+  }
+
+  @Test
+  void shouldResumeFromTheReadApiPastTheCommittedSeqOnlyToTheSnapshotsHash() {
+    hub.close();
+    hub = hub(withHistory(0));
+    RecordingClient first = new RecordingClient(Viewer.of("alice"));
+    hub.subscribe(first, DOC, null);
+    answerSnapshot(5, "{\"n\":5}", "00000000000000aa");
+
+    RecordingClient other = new RecordingClient(Viewer.of("bob"));
+    hub.subscribe(other, DOC, 3L);
+    settle();
+    reads
+        .deltaRequests
+        .poll()
+        .answer()
+        .complete(
+            Optional.of(
+                List.of(
+                    Fakes.hashed(4, "{\"n\":4}", "0000000000000004"),
+                    Fakes.hashed(5, "{\"n\":\"other\"}", "00000000000000bb"))));
+    RecordingClient same = new RecordingClient(Viewer.of("carol"));
+    hub.subscribe(same, DOC, 3L);
+    settle();
+    reads
+        .deltaRequests
+        .poll()
+        .answer()
+        .complete(
+            Optional.of(
+                List.of(
+                    Fakes.hashed(4, "{\"n\":4}", "0000000000000004"),
+                    Fakes.hashed(5, "{\"n\":5}", "00000000000000aa"))));
+    settle();
+
+    assertThat(other.deltaSeqs()).isEmpty();
+    assertThat(other.frames).hasSize(1);
+    assertThat(other.frames.get(0).get("reset").asBoolean()).isTrue();
+    assertThat(other.frames.get(0).get("data")).isEqualTo(Json.parse("{\"n\":5}"));
+    assertThat(same.ofType("snapshot")).isEmpty();
+    assertThat(same.deltaSeqs()).containsExactly(4L, 5L);
+  }
+
+  @Test
+  void shouldSendAResetSnapshotForASinceBeyondTheDocument() {
+    liveClient(2);
+
+    RecordingClient future = new RecordingClient(Viewer.of("bob"));
+    hub.subscribe(future, DOC, 1000L);
+    settle();
+    emit(3);
+
+    assertThat(future.frames.get(0).get("type").asText()).isEqualTo("snapshot");
+    assertThat(future.frames.get(0).get("seq").asLong()).isEqualTo(2);
+    assertThat(future.frames.get(0).get("reset").asBoolean()).isTrue();
+    assertThat(future.deltaSeqs()).containsExactly(3L);
+  }
+
+  @Test
+  void shouldRefuseASecondSubOfTheSameDocumentAndKeepTheFirst() {
+    RecordingClient client = liveClient(2);
+
+    hub.subscribe(client, DOC, null);
+    settle();
+    emit(3);
+
+    assertThat(client.ofType("snapshot")).hasSize(1);
+    assertThat(client.ofType("error").get(0).get("code").asInt())
+        .isEqualTo(ErrorCode.ALREADY_SUBSCRIBED.code());
+    assertThat(client.deltaSeqs()).containsExactly(3L);
   }
 
   @Test
@@ -276,7 +450,7 @@ class HubTest {
     assertThat(commands.keys).containsExactly("chat/lobby");
     assertThat(client.frames).isEmpty();
 
-    upstream.emit(DOC.toString(), Fakes.delta(4, "{}", "other", "c1-1"));
+    upstream.emit(DOC.toString(), Fakes.deltaBy("alice", 4, "{}", "other", "c1-1"));
     settle();
 
     assertThat(client.frames).hasSize(1);
@@ -284,6 +458,33 @@ class HubTest {
         .isEqualTo(
             Json.parse("{\"type\":\"ack\",\"id\":\"c1-1\",\"doc\":\"chat/lobby\",\"seq\":4}"));
     assertThat(upstream.assigned).isEmpty();
+  }
+
+  @Test
+  void shouldGiveEachActorTheOutcomeOfItsOwnMessageWhenTwoSendTheSameId() {
+    RecordingClient alice = new RecordingClient(Viewer.of("alice"));
+    RecordingClient bob = new RecordingClient(Viewer.of("bob"));
+    hub.send(alice, DOC, "c1-1", Json.parse("{\"say\":\"a\"}"));
+    hub.send(bob, DOC, "c1-1", Json.parse("{\"say\":\"b\"}"));
+    settle();
+
+    upstream.emit(DOC.toString(), Fakes.deltaBy("alice", 4, "{}", "c1-1"));
+    settle();
+    assertThat(alice.frames).hasSize(1);
+    assertThat(alice.frames.get(0).get("seq").asLong()).isEqualTo(4);
+    assertThat(bob.frames).as("alice's delta is not bob's ack").isEmpty();
+
+    upstream.emit(
+        new Upstream.RejectionEvent(
+            DOC.toString(),
+            new Rejection(
+                "c1-1", ErrorCode.CHAT_TEXT_INVALID.code(), "too long", 0, null, "carol")));
+    upstream.emit(DOC.toString(), Fakes.deltaBy("bob", 5, "{}", "c1-1"));
+    settle();
+    assertThat(bob.frames).hasSize(1);
+    assertThat(bob.frames.get(0).get("type").asText()).isEqualTo("ack");
+    assertThat(bob.frames.get(0).get("seq").asLong()).isEqualTo(5);
+    assertThat(alice.frames).hasSize(1);
   }
 
   @Test
@@ -309,7 +510,8 @@ class HubTest {
     settle();
     upstream.emit(
         new Upstream.RejectionEvent(
-            DOC.toString(), new Rejection("c1-1", ErrorCode.DUPLICATE.code(), "dup", 0, 3L, null)));
+            DOC.toString(),
+            new Rejection("c1-1", ErrorCode.DUPLICATE.code(), "dup", 0, 3L, "alice")));
     settle();
 
     assertThat(client.frames.get(0).get("type").asText()).isEqualTo("ack");
@@ -324,7 +526,8 @@ class HubTest {
     upstream.emit(
         new Upstream.RejectionEvent(
             DOC.toString(),
-            new Rejection("c1-2", ErrorCode.CHAT_TEXT_INVALID.code(), "too long", 0, null, null)));
+            new Rejection(
+                "c1-2", ErrorCode.CHAT_TEXT_INVALID.code(), "too long", 0, null, "alice")));
     settle();
 
     assertThat(client.frames.get(0))

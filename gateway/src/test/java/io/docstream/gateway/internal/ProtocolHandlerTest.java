@@ -45,7 +45,7 @@ class ProtocolHandlerTest {
     hub.close();
   }
 
-  private EmbeddedChannel open(Viewer viewer, String authFailure) {
+  private EmbeddedChannel open(Viewer viewer) {
     Outbox outbox = new Outbox(limits, metrics);
     EmbeddedChannel channel =
         new EmbeddedChannel(
@@ -57,7 +57,6 @@ class ProtocolHandlerTest {
                 metrics,
                 outbox));
     channel.attr(UpgradeAuthenticator.VIEWER).set(viewer);
-    channel.attr(UpgradeAuthenticator.AUTH_FAILURE).set(authFailure);
     channel
         .pipeline()
         .fireUserEventTriggered(
@@ -90,7 +89,7 @@ class ProtocolHandlerTest {
 
   @Test
   void shouldAnswerPingWithPong() {
-    EmbeddedChannel channel = open(Viewer.of("alice"), null);
+    EmbeddedChannel channel = open(Viewer.of("alice"));
     channel.writeInbound(new TextWebSocketFrame("{\"op\":\"ping\"}"));
     assertThat(nextText(channel)).isEqualTo(Json.parse("{\"type\":\"pong\"}"));
     assertThat(metrics.connections()).isEqualTo(1);
@@ -99,15 +98,8 @@ class ProtocolHandlerTest {
   }
 
   @Test
-  void shouldCloseWith4001WhenTheTokenFailed() {
-    EmbeddedChannel channel = open(null, "invalid token: expired");
-    assertThat(closeCode(channel)).isEqualTo(4001);
-    assertThat(channel.isOpen()).isFalse();
-  }
-
-  @Test
   void shouldSendAnErrorAndCloseWith1008OnAProtocolViolation() {
-    EmbeddedChannel channel = open(Viewer.of("alice"), null);
+    EmbeddedChannel channel = open(Viewer.of("alice"));
     channel.writeInbound(new TextWebSocketFrame("{\"op\":\"fly\"}"));
     JsonNode error = nextText(channel);
     assertThat(error.get("type").asText()).isEqualTo("error");
@@ -117,7 +109,7 @@ class ProtocolHandlerTest {
 
   @Test
   void shouldRefuseBinaryFramesWith1008() {
-    EmbeddedChannel channel = open(Viewer.of("alice"), null);
+    EmbeddedChannel channel = open(Viewer.of("alice"));
     channel.writeInbound(new BinaryWebSocketFrame());
     nextText(channel);
     assertThat(closeCode(channel)).isEqualTo(1008);
@@ -125,7 +117,7 @@ class ProtocolHandlerTest {
 
   @Test
   void shouldAnswerABadDocumentKeyWithoutClosing() {
-    EmbeddedChannel channel = open(Viewer.of("alice"), null);
+    EmbeddedChannel channel = open(Viewer.of("alice"));
     channel.writeInbound(new TextWebSocketFrame("{\"op\":\"sub\",\"doc\":\"nospace\"}"));
     assertThat(nextText(channel).get("code").asInt()).isEqualTo(ErrorCode.DOC_KEY_INVALID.code());
     assertThat(channel.isOpen()).isTrue();
@@ -133,13 +125,13 @@ class ProtocolHandlerTest {
 
   @Test
   void shouldForbidReadingWithoutTokenAndSendingWhereTheSpaceSaysNobody() {
-    EmbeddedChannel anonymous = open(Viewer.ANONYMOUS, null);
+    EmbeddedChannel anonymous = open(Viewer.ANONYMOUS);
     anonymous.writeInbound(new TextWebSocketFrame("{\"op\":\"sub\",\"doc\":\"todo/a\"}"));
     JsonNode error = nextText(anonymous);
     assertThat(error.get("code").asInt()).isEqualTo(4003);
     assertThat(error.get("doc").asText()).isEqualTo("todo/a");
 
-    EmbeddedChannel alice = open(Viewer.of("alice"), null);
+    EmbeddedChannel alice = open(Viewer.of("alice"));
     alice.writeInbound(
         new TextWebSocketFrame(
             "{\"op\":\"send\",\"doc\":\"chat/a\",\"id\":\"m1\",\"body\":{\"text\":\"hi\"}}"));
@@ -151,7 +143,7 @@ class ProtocolHandlerTest {
 
   @Test
   void shouldLimitSubscriptionsPerConnection() {
-    EmbeddedChannel channel = open(Viewer.of("alice"), null);
+    EmbeddedChannel channel = open(Viewer.of("alice"));
     for (String doc : new String[] {"todo/a", "todo/b", "todo/a", "todo/c"}) {
       channel.writeInbound(new TextWebSocketFrame("{\"op\":\"sub\",\"doc\":\"" + doc + "\"}"));
     }
@@ -162,7 +154,7 @@ class ProtocolHandlerTest {
 
   @Test
   void shouldRejectSendsBeyondTheRateWithARetryableCode() {
-    EmbeddedChannel channel = open(Viewer.of("alice"), null);
+    EmbeddedChannel channel = open(Viewer.of("alice"));
     for (int i = 0; i < 3; i++) {
       channel.writeInbound(
           new TextWebSocketFrame(
