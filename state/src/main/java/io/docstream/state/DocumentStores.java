@@ -27,7 +27,7 @@ public final class DocumentStores {
   /** The record limit of every changelog topic; the Streams producer must allow as much. */
   public static final int MAX_CHANGELOG_RECORD_BYTES = 8 * 1024 * 1024;
 
-  private static final Map<String, String> CHANGELOG_CONFIG =
+  static final Map<String, String> CHANGELOG_CONFIG =
       Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_CHANGELOG_RECORD_BYTES));
 
   private DocumentStores() {}
