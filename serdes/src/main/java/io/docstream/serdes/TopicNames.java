@@ -13,4 +13,9 @@ public record TopicNames(String prefix) {
   public String rejections() {
     return prefix + ".rejections";
   }
+
+  /** One compacted partition naming each processor application's current generation. */
+  public String control() {
+    return prefix + ".control";
+  }
 }

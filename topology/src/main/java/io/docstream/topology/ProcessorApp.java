@@ -65,6 +65,9 @@ public final class ProcessorApp implements AutoCloseable {
     Properties admin = TopicSetup.adminProps(config.bootstrapServers(), config.kafka());
     int commandPartitions = TopicSetup.partitions(admin, config.topics().commands());
     TopicSetup.checkRecordLimits(admin, config);
+    String applicationId =
+        Generation.current(admin, config.topics(), config.applicationId())
+            .applicationId(config.applicationId());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ProcessorMetrics metrics = new ProcessorMetrics(registry);
     AtomicReference<DocumentLocator> locator =
@@ -83,10 +86,12 @@ public final class ProcessorApp implements AutoCloseable {
                 health.status(
                     running.get() == null ? KafkaStreams.State.CREATED : running.get().state()));
     HostInfo self = new HostInfo(config.advertisedHost(), readApi.port());
+    Properties props = streamsProps(config, self);
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     KafkaStreams streams =
         new KafkaStreams(
             DocTopology.build(config.topics(), spaces, config, commandPartitions, metrics),
-            streamsProps(config, self),
+            props,
             clock);
     running.set(streams);
     locator.set(new StreamsLocator(streams, self, config.limits().historyDeltas()));
@@ -105,7 +110,7 @@ public final class ProcessorApp implements AutoCloseable {
     streams.start();
     LOG.info(
         "processor {} started: read API on http://{}:{}",
-        config.applicationId(),
+        applicationId,
         self.host(),
         readApi.port());
     return new ProcessorApp(streams, readApi, streamsMetrics);
@@ -124,7 +129,10 @@ public final class ProcessorApp implements AutoCloseable {
     }
   }
 
-  /** The Kafka Streams settings of a processor announcing {@code self} as its read API. */
+  /**
+   * The Kafka Streams settings of a processor announcing {@code self} as its read API, for the
+   * first generation (start sets the current generation's application id).
+   */
   public static Properties streamsProps(ProcessorConfig config, HostInfo self) {
     Properties props = new Properties();
     props.putAll(config.kafka());
