@@ -20,7 +20,8 @@ import picocli.CommandLine.ScopeType;
       GetCommand.class,
       TailCommand.class,
       TopicsCommand.class,
-      VerifyCommand.class
+      VerifyCommand.class,
+      RescaleCommand.class
     })
 public final class Main {
   /** Exit code of a command that failed with a coded error. */

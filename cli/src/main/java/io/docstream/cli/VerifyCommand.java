@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -26,7 +27,9 @@ import picocli.CommandLine.Option;
  * 3, ... without gap or repeat, that no message id was applied twice to a document, and that the
  * document each processor serves equals the fold of its deltas from {@code {}} at the seq it
  * serves. Traffic may go on meanwhile: a document served at a seq not yet read is compared when the
- * fold reaches it, and one whose partition is migrating is asked again.
+ * fold reaches it, and one whose partition is migrating is asked again. A document's deltas may lie
+ * on two partitions (the partition count was raised by a rescale): they are folded in seq order,
+ * whatever order the partitions are read in, and a seq still missing at the end is a gap.
  */
 @Command(
     name = "verify",
@@ -56,6 +59,9 @@ final class VerifyCommand implements Callable<Integer> {
     long seq;
     JsonNode data = Nodes.object();
     final Set<String> ids = new HashSet<>();
+
+    /** Deltas read before the ones they follow (from another partition), by seq. */
+    final TreeMap<Long, JsonNode> ahead = new TreeMap<>();
   }
 
   /** A document as the read API served it; null seq when it must be asked again. */
@@ -83,6 +89,12 @@ final class VerifyCommand implements Callable<Integer> {
         }
       }
     }
+    folds.forEach(
+        (doc, fold) -> {
+          if (!fold.ahead.isEmpty()) {
+            violations.add(doc + ": seq " + fold.ahead.firstKey() + " follows " + fold.seq);
+          }
+        });
     waiting.forEach(
         (doc, served) ->
             violations.add(
@@ -108,19 +120,28 @@ final class VerifyCommand implements Callable<Integer> {
     JsonNode delta = Json.parse(r.value());
     Fold fold = folds.computeIfAbsent(r.key(), k -> new Fold());
     long seq = delta.path("seq").asLong();
-    if (seq != fold.seq + 1) {
-      violations.add(r.key() + ": seq " + seq + " follows " + fold.seq);
+    if (seq <= fold.seq || fold.ahead.containsKey(seq)) {
+      violations.add(r.key() + ": seq " + seq + " repeats (folded up to " + fold.seq + ")");
+      return;
     }
+    fold.ahead.put(seq, delta);
+    while (!fold.ahead.isEmpty() && fold.ahead.firstKey() == fold.seq + 1) {
+      apply(r.key(), fold, fold.ahead.pollFirstEntry().getValue());
+    }
+  }
+
+  private void apply(String doc, Fold fold, JsonNode delta) {
+    long seq = delta.path("seq").asLong();
     fold.seq = seq;
     for (JsonNode id : delta.path("ids")) {
       if (!fold.ids.add(id.asText())) {
-        violations.add(r.key() + ": message " + id.asText() + " applied twice");
+        violations.add(doc + ": message " + id.asText() + " applied twice");
       }
     }
     fold.data = MergePatch.apply(fold.data, delta.path("patch"));
-    Served served = waiting.get(r.key());
+    Served served = waiting.get(doc);
     if (served != null && served.seq() != null && served.seq() == seq) {
-      check(r.key(), served);
+      check(doc, served);
     }
   }
 

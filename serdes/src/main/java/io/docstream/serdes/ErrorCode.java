@@ -159,7 +159,24 @@ public enum ErrorCode {
       6013, "No running docstream's development secret was found to sign with.", false, false),
   BROKER_EXITED(6014, "The embedded Kafka broker exited and could not be restarted.", true, false),
   CLI_INPUT_INVALID(
-      6015, "A command-line argument is malformed (see the error text).", false, false);
+      6015, "A command-line argument is malformed (see the error text).", false, false),
+  RESCALE_PROCESSORS_RUNNING(
+      6020,
+      "A rescale needs every processor stopped, but the processor group still has members.",
+      true,
+      false),
+  RESCALE_COMMANDS_PENDING(
+      6021,
+      "A rescale needs every command applied, but the commands topic holds unapplied records.",
+      true,
+      false),
+  RESCALE_PARTITIONS_INVALID(
+      6022, "The asked partition count is not above the current one.", false, false),
+  RESCALE_FAILED(
+      6023,
+      "The rescale could not finish; run it again (the old generation is left as it was).",
+      true,
+      false);
 
   private final int code;
   private final String description;
