@@ -76,7 +76,8 @@ final class ChangelogCopy implements AutoCloseable {
       Map<TopicPartition, Long> end,
       String target,
       int partitions,
-      RescaleProgress progress) {
+      RescaleProgress progress)
+      throws InterruptedException {
     try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
       List<TopicPartition> tps = List.copyOf(end.keySet());
       consumer.assign(tps);

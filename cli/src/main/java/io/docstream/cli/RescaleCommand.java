@@ -41,6 +41,14 @@ final class RescaleCommand implements Callable<Integer> {
       description = "The processors' application.id setting (default: ${DEFAULT-VALUE}).")
   String applicationId;
 
+  @Option(
+      names = "--max-records-per-second",
+      defaultValue = "0",
+      description =
+          "Copy at most this many state records a second, to spare a busy cluster (0, the"
+              + " default: no limit).")
+  long maxRecordsPerSecond;
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
@@ -138,7 +146,7 @@ final class RescaleCommand implements Callable<Integer> {
           total += ChangelogCopy.records(b.get(0), b.get(1));
         }
       }
-      RescaleProgress progress = new RescaleProgress(out, total);
+      RescaleProgress progress = new RescaleProgress(out, total, maxRecordsPerSecond);
       for (Map.Entry<String, List<Map<TopicPartition, Long>>> store : bounds.entrySet()) {
         copy.copy(
             store.getKey(),

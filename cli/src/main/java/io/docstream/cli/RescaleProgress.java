@@ -4,24 +4,29 @@ import java.io.PrintStream;
 import java.util.HashSet;
 import java.util.Set;
 
-/** Documents, records and bytes moved so far, printed at most once a second with rate and ETA. */
+/**
+ * Documents, records and bytes moved so far, printed at most once a second with rate and ETA; holds
+ * the copy back to a record rate when one is set.
+ */
 final class RescaleProgress {
   private static final long PRINT_EVERY_NANOS = 1_000_000_000L;
 
   private final PrintStream out;
   private final long totalRecords;
+  private final long maxRecordsPerSecond;
   private final long startNanos = System.nanoTime();
   private final Set<String> documents = new HashSet<>();
   private long records;
   private long bytes;
   private long printedNanos = startNanos;
 
-  RescaleProgress(PrintStream out, long totalRecords) {
+  RescaleProgress(PrintStream out, long totalRecords, long maxRecordsPerSecond) {
     this.out = out;
     this.totalRecords = totalRecords;
+    this.maxRecordsPerSecond = maxRecordsPerSecond;
   }
 
-  void moved(String document, long recordBytes) {
+  void moved(String document, long recordBytes) throws InterruptedException {
     documents.add(document);
     records++;
     bytes += recordBytes;
@@ -29,6 +34,13 @@ final class RescaleProgress {
     if (now - printedNanos >= PRINT_EVERY_NANOS) {
       printedNanos = now;
       out.println(line(now));
+    }
+    if (maxRecordsPerSecond > 0) {
+      long dueNanos = startNanos + records * 1_000_000_000L / maxRecordsPerSecond;
+      long aheadMillis = (dueNanos - now) / 1_000_000;
+      if (aheadMillis > 0) {
+        Thread.sleep(aheadMillis);
+      }
     }
   }
 
