@@ -42,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * read; the one at its seq must carry the snapshot's hash, or the document is loaded again and
  * every subscriber gets the new state as a reset. Deltas from the read API are used only below a
  * seq seen committed, or up to an unconfirmed snapshot whose hash they reproduce.
+ *
+ * <p>When partitions are added (an offline rescale), each watched document whose partitions moved
+ * is watched on its new ones, and a loaded one is loaded again once they are read: its subscribers
+ * get a reset snapshot, and every delta after it from the new partition, so none is missed.
  */
 public final class Hub implements Upstream.Listener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
@@ -58,6 +62,7 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
   private final HandOff handOff = new HandOff(HandOff.MAX_FRAME_BYTES);
 
   private final Map<TopicPartition, Watch> watches = new HashMap<>();
+  private final Map<String, DocWatch> docWatches = new HashMap<>();
   private final Map<Client, ClientState> clients = new HashMap<>();
   private final PendingSends sends;
 
@@ -114,6 +119,11 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
             handOff.batchApplied();
           }
         });
+  }
+
+  @Override
+  public void onPartitionsChanged() {
+    loop.execute(this::rewatchMoved);
   }
 
   /** What connections count their frames in flight against. */
@@ -591,9 +601,60 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
   // ---- upstream partitions ----
 
   private CompletableFuture<Void> watch(String doc) {
+    DocWatch docWatch =
+        docWatches.computeIfAbsent(doc, d -> new DocWatch(upstream.partitionsOf(d)));
+    docWatch.refs++;
+    return watchPartitions(docWatch.partitions);
+  }
+
+  private void unwatch(String doc) {
+    DocWatch docWatch = docWatches.get(doc);
+    if (docWatch == null) {
+      return;
+    }
+    unwatchPartitions(docWatch.partitions);
+    if (--docWatch.refs == 0) {
+      docWatches.remove(doc);
+    }
+  }
+
+  /** Moves the watches of documents whose partitions changed, and reloads their feeds. */
+  private void rewatchMoved() {
+    for (Map.Entry<String, DocWatch> e : docWatches.entrySet()) {
+      String doc = e.getKey();
+      DocWatch docWatch = e.getValue();
+      Set<TopicPartition> now = upstream.partitionsOf(doc);
+      if (now.equals(docWatch.partitions)) {
+        continue;
+      }
+      CompletableFuture<Void> ready = CompletableFuture.completedFuture(null);
+      for (int i = 0; i < docWatch.refs; i++) {
+        ready = watchPartitions(now);
+        unwatchPartitions(docWatch.partitions);
+      }
+      docWatch.partitions = now;
+      Feed feed = feeds.get(doc);
+      if (feed != null && feed.loadedOnce) {
+        ready.whenCompleteAsync(
+            (v, error) -> {
+              if (feeds.get(doc) != feed) {
+                return;
+              }
+              if (error != null) {
+                failFeed(feed, error);
+              } else {
+                fetchSnapshot(feed);
+              }
+            },
+            loop);
+      }
+    }
+  }
+
+  private CompletableFuture<Void> watchPartitions(Set<TopicPartition> partitions) {
     Set<TopicPartition> added = new HashSet<>();
     List<CompletableFuture<Void>> ready = new ArrayList<>();
-    for (TopicPartition tp : upstream.partitionsOf(doc)) {
+    for (TopicPartition tp : partitions) {
       Watch w = watches.computeIfAbsent(tp, t -> new Watch());
       if (w.refs++ == 0) {
         added.add(tp);
@@ -609,9 +670,9 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
     return CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new));
   }
 
-  private void unwatch(String doc) {
+  private void unwatchPartitions(Set<TopicPartition> partitions) {
     Set<TopicPartition> removed = new HashSet<>();
-    for (TopicPartition tp : upstream.partitionsOf(doc)) {
+    for (TopicPartition tp : partitions) {
       Watch w = watches.get(tp);
       if (w != null && --w.refs == 0) {
         watches.remove(tp);
@@ -628,6 +689,16 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
     handOff.close();
     upstream.close();
     loop.shutdownNow();
+  }
+
+  /** The partitions a document is watched on, and how many watch it. */
+  private static final class DocWatch {
+    Set<TopicPartition> partitions;
+    int refs;
+
+    DocWatch(Set<TopicPartition> partitions) {
+      this.partitions = partitions;
+    }
   }
 
   private static final class Watch {

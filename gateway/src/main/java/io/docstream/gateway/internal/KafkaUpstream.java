@@ -38,17 +38,22 @@ import org.slf4j.LoggerFactory;
  * One read_committed consumer per gateway, without a group: partitions are assigned by hand, only
  * those holding a watched document, each from its end when first watched. A document's partition is
  * {@code murmur2(key) % partitions}, the default partitioner's choice, which the processor's sinks
- * use too. All consumer calls happen on its own thread; requests queue for it.
+ * use too. All consumer calls happen on its own thread; requests queue for it. The partition counts
+ * are read again every {@link #PARTITION_CHECK}: when a rescale added partitions, the listener is
+ * told, so that it watches each document's new partitions (docs/design/rescale.md).
  */
 public final class KafkaUpstream implements Upstream {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaUpstream.class);
   private static final Duration POLL = Duration.ofMillis(50);
   private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
+  static final Duration PARTITION_CHECK = Duration.ofSeconds(5);
+  private static final Duration PARTITION_CHECK_TIMEOUT = Duration.ofSeconds(2);
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final TopicNames topics;
-  private final int deltaPartitions;
-  private final int rejectionPartitions;
+  private volatile int deltaPartitions;
+  private volatile int rejectionPartitions;
+  private long partitionsCheckedNanos = System.nanoTime();
   private final Listener listener;
   private final GatewayMetrics metrics;
   private final LinkedBlockingQueue<Runnable> requests = new LinkedBlockingQueue<>();
@@ -175,6 +180,7 @@ public final class KafkaUpstream implements Upstream {
     try {
       while (running) {
         runRequests();
+        checkPartitionCounts();
         if (assigned.isEmpty()) {
           Runnable next = requests.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
           if (next != null) {
@@ -202,6 +208,35 @@ public final class KafkaUpstream implements Upstream {
       LOG.error("upstream consumer failed; the gateway no longer receives deltas", e);
     } finally {
       consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private void checkPartitionCounts() {
+    if (System.nanoTime() - partitionsCheckedNanos < PARTITION_CHECK.toNanos()) {
+      return;
+    }
+    partitionsCheckedNanos = System.nanoTime();
+    Map<String, List<PartitionInfo>> found;
+    try {
+      found = consumer.listTopics(PARTITION_CHECK_TIMEOUT);
+    } catch (KafkaException e) {
+      LOG.debug("cannot read partition counts now: {}", e.toString());
+      return;
+    }
+    int deltasNow = found.getOrDefault(topics.deltas(), List.of()).size();
+    int rejectionsNow = found.getOrDefault(topics.rejections(), List.of()).size();
+    if (deltasNow > deltaPartitions || rejectionsNow > rejectionPartitions) {
+      LOG.info(
+          "partitions added: {} {} -> {}, {} {} -> {}; watching moved documents again",
+          topics.deltas(),
+          deltaPartitions,
+          Math.max(deltasNow, deltaPartitions),
+          topics.rejections(),
+          rejectionPartitions,
+          Math.max(rejectionsNow, rejectionPartitions));
+      deltaPartitions = Math.max(deltasNow, deltaPartitions);
+      rejectionPartitions = Math.max(rejectionsNow, rejectionPartitions);
+      listener.onPartitionsChanged();
     }
   }
 

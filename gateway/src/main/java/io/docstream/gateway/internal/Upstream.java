@@ -33,6 +33,9 @@ public interface Upstream extends AutoCloseable {
   interface Listener {
     /** Takes one poll's records; may wait while the gateway is overloaded, holding Kafka back. */
     void onRecords(List<Event> events) throws InterruptedException;
+
+    /** Partitions were added: {@link #partitionsOf} may now answer otherwise for a document. */
+    default void onPartitionsChanged() {}
   }
 
   /** One record read from a partition. */

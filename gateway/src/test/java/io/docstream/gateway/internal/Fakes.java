@@ -42,10 +42,17 @@ final class Fakes {
     Upstream.Listener listener;
     CompletableFuture<Void> adding = CompletableFuture.completedFuture(null);
     final Set<TopicPartition> assigned = Collections.synchronizedSet(new HashSet<>());
+    volatile int partitions = 4;
 
     @Override
     public Set<TopicPartition> partitionsOf(String doc) {
-      return Set.of(new TopicPartition("deltas", Math.floorMod(doc.hashCode(), 4)));
+      return Set.of(new TopicPartition("deltas", Math.floorMod(doc.hashCode(), partitions)));
+    }
+
+    /** Raises the partition count, as a rescale does, and tells the listener. */
+    void addPartitions(int count) {
+      partitions = count;
+      listener.onPartitionsChanged();
     }
 
     @Override

@@ -21,8 +21,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -121,6 +123,31 @@ class HubTest {
     settle();
 
     assertThat(client.deltaSeqs()).containsExactly(7L, 8L, 9L);
+  }
+
+  @Test
+  void shouldWatchTheNewPartitionAndResetSubscribersWhenPartitionsAreAdded() {
+    RecordingClient client = liveClient(6);
+    Set<TopicPartition> before = upstream.partitionsOf(DOC.toString());
+    int count = 5;
+    while (Math.floorMod(DOC.toString().hashCode(), count)
+        == Math.floorMod(DOC.toString().hashCode(), 4)) {
+      count++;
+    }
+
+    upstream.addPartitions(count);
+    settle();
+
+    assertThat(upstream.assigned)
+        .containsExactlyElementsOf(upstream.partitionsOf(DOC.toString()))
+        .doesNotContainAnyElementsOf(before);
+    answerSnapshot(9, "{\"n\":9}");
+    JsonNode reset = last(client);
+    assertThat(reset.get("type").asText()).isEqualTo("snapshot");
+    assertThat(reset.get("reset").asBoolean()).isTrue();
+    assertThat(reset.get("seq").asLong()).isEqualTo(9);
+    emit(10);
+    assertThat(client.deltaSeqs()).containsExactly(10L);
   }
 
   @Test
