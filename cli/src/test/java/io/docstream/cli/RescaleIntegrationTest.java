@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.docstream.broker.OrphanGuard;
 import io.docstream.broker.SharedBroker;
+import io.docstream.gateway.GatewayApp;
+import io.docstream.gateway.GatewayConfig;
 import io.docstream.serdes.Command;
+import io.docstream.serdes.ConfigReader;
 import io.docstream.serdes.ErrorCode;
 import io.docstream.serdes.Json;
 import io.docstream.serdes.TopicNames;
@@ -28,6 +31,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -53,13 +57,19 @@ class RescaleIntegrationTest {
   private static final int GAMES = 3;
   private static final long TURN_MILLIS = 30_000;
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  private static final int WATCHED = 40;
+  private static final String SECRET = "rescale-test-secret-of-at-least-32-bytes";
 
   @TempDir Path temp;
 
   private final List<ProcessorJvm> processors = new ArrayList<>();
+  private final List<GatewayApp> gateways = new ArrayList<>();
+  private final List<GapCheckingSubscriber> subscribers = new ArrayList<>();
 
   @AfterEach
   void stopProcessors() throws InterruptedException {
+    subscribers.forEach(GapCheckingSubscriber::close);
+    gateways.forEach(GatewayApp::close);
     for (ProcessorJvm processor : processors) {
       processor.close();
     }
@@ -99,6 +109,15 @@ class RescaleIntegrationTest {
           .isTrue();
       assertThat(outcomes.applications().keySet()).noneMatch(id -> id.startsWith("timer:"));
     }
+    // And a gateway whose client watches 40 documents, connected across the whole rescale
+    GatewayApp gateway = startGateway(bootstrap, prefix, first.url());
+    gateways.add(gateway);
+    GapCheckingSubscriber subscriber = new GapCheckingSubscriber(gateway.port(), SECRET, "alice");
+    subscribers.add(subscriber);
+    IntStream.range(0, WATCHED).forEach(i -> subscriber.subscribe(doc(i)));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> IntStream.range(0, WATCHED).allMatch(i -> subscriber.seq(doc(i)) == 2));
     first.close();
 
     // When the rescale to 12 partitions is killed with kill -9 halfway through its copy
@@ -171,6 +190,14 @@ class RescaleIntegrationTest {
             .containsExactly(1);
       }
     }
+
+    // And the gateway's client reached seq 3 of every watched document without a gap
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> IntStream.range(0, WATCHED).allMatch(i -> subscriber.seq(doc(i)) == 3));
+    assertThat(subscriber.gaps()).isEmpty();
+    log.info(
+        "gateway client: {} reset snapshot(s) over {} documents", subscriber.resets(), WATCHED);
 
     // And the read API answers as before
     JsonNode served = getJson(second.url() + "/docs/" + doc(7));
@@ -262,6 +289,18 @@ class RescaleIntegrationTest {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
         .start();
+  }
+
+  private static GatewayApp startGateway(String bootstrap, String prefix, String processorUrl) {
+    return GatewayApp.start(
+        GatewayConfig.from(
+            new ConfigReader(
+                Map.of(
+                    "bootstrap.servers", bootstrap,
+                    "topic.prefix", prefix,
+                    "gateway.port", "0",
+                    "processor.urls", processorUrl,
+                    "auth.hs256.secret", SECRET))));
   }
 
   private static JsonNode getJson(String url) throws Exception {

@@ -44,12 +44,16 @@ import org.slf4j.LoggerFactory;
  * seq seen committed, or up to an unconfirmed snapshot whose hash they reproduce.
  *
  * <p>When partitions are added (an offline rescale), each watched document whose partitions moved
- * is watched on its new ones, and a loaded one is loaded again once they are read: its subscribers
- * get a reset snapshot, and every delta after it from the new partition, so none is missed.
+ * is watched on its new ones; once they are read, its snapshot is asked for (again and again while
+ * no processor answers): one ahead of the feed replaces the subscribers' state with a reset, so a
+ * delta committed to the new partition before it was watched is never skipped.
  */
 public final class Hub implements Upstream.Listener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
   private static final long MAX_RELOAD_PAUSE_MILLIS = 5000;
+
+  /** About ten minutes of asking for a moved document at the longest pause. */
+  private static final int MAX_CATCH_UP_ATTEMPTS = 120;
 
   private final ScheduledExecutorService loop =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "docstream-gateway-hub"));
@@ -643,12 +647,41 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
               if (error != null) {
                 failFeed(feed, error);
               } else {
-                fetchSnapshot(feed);
+                catchUpMoved(feed, 0);
               }
             },
             loop);
       }
     }
+  }
+
+  /**
+   * Asks for the snapshot of a document whose partitions moved, until a processor answers (they may
+   * still be stopped for the rescale): a snapshot ahead of the feed means deltas were committed to
+   * the new partition before it was watched, and replaces the subscribers' state (a reset).
+   */
+  private void catchUpMoved(Feed feed, int attempt) {
+    reads
+        .snapshot(feed.doc)
+        .whenCompleteAsync(
+            (snapshot, error) -> {
+              if (feeds.get(feed.doc) != feed) {
+                return;
+              }
+              if (error == null) {
+                if (snapshot.seq() > feed.seq) {
+                  onSnapshot(feed, snapshot);
+                }
+              } else if (attempt + 1 >= MAX_CATCH_UP_ATTEMPTS) {
+                failFeed(feed, error);
+              } else {
+                loop.schedule(
+                    () -> catchUpMoved(feed, attempt + 1),
+                    Math.min(MAX_RELOAD_PAUSE_MILLIS, 250L << Math.min(attempt, 5)),
+                    TimeUnit.MILLISECONDS);
+              }
+            },
+            loop);
   }
 
   private CompletableFuture<Void> watchPartitions(Set<TopicPartition> partitions) {

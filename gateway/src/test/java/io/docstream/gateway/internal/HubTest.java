@@ -125,18 +125,23 @@ class HubTest {
     assertThat(client.deltaSeqs()).containsExactly(7L, 8L, 9L);
   }
 
-  @Test
-  void shouldWatchTheNewPartitionAndResetSubscribersWhenPartitionsAreAdded() {
-    RecordingClient client = liveClient(6);
+  private Set<TopicPartition> movePartitionOfDoc() {
     Set<TopicPartition> before = upstream.partitionsOf(DOC.toString());
     int count = 5;
     while (Math.floorMod(DOC.toString().hashCode(), count)
         == Math.floorMod(DOC.toString().hashCode(), 4)) {
       count++;
     }
-
     upstream.addPartitions(count);
     settle();
+    return before;
+  }
+
+  @Test
+  void shouldWatchTheNewPartitionAndResetSubscribersWhenPartitionsAreAdded() {
+    RecordingClient client = liveClient(6);
+
+    Set<TopicPartition> before = movePartitionOfDoc();
 
     assertThat(upstream.assigned)
         .containsExactlyElementsOf(upstream.partitionsOf(DOC.toString()))
@@ -148,6 +153,21 @@ class HubTest {
     assertThat(reset.get("seq").asLong()).isEqualTo(9);
     emit(10);
     assertThat(client.deltaSeqs()).containsExactly(10L);
+  }
+
+  @Test
+  void shouldAskAgainWhileNoProcessorAnswersAndKeepAFeedThatMissedNothing() {
+    RecordingClient client = liveClient(6);
+    int framesBefore = client.frames.size();
+
+    movePartitionOfDoc();
+    reads.snapshots.poll().completeExceptionally(new IllegalStateException("processor down"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !reads.snapshots.isEmpty());
+    answerSnapshot(6, "{\"n\":6}");
+    emit(7);
+
+    assertThat(client.frames).hasSize(framesBefore + 1);
+    assertThat(client.deltaSeqs()).containsExactly(7L);
   }
 
   @Test
