@@ -115,6 +115,7 @@ final class RescaleCommand implements Callable<Integer> {
         offsets.put(new TopicPartition(topics.commands(), p), 0L);
       }
       topicOps.commit(newId, offsets);
+      RescalePreflight.recheck(admin, oldId, applied);
       Generation.flip(kafka.adminProps(), topics, applicationId, next, replication);
       out.printf(
           "done: generation %d (%s) is current with %d partitions; start the processors. The old"

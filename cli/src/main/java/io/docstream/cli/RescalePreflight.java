@@ -75,6 +75,31 @@ final class RescalePreflight {
     return from;
   }
 
+  /**
+   * Checks, just before the flip, that no processor of the old generation ran since {@link #check}:
+   * the group still has no member and its committed offsets are still {@code applied}.
+   */
+  static void recheck(Admin admin, String groupId, Map<TopicPartition, Long> applied)
+      throws Exception {
+    refuseLiveMembers(admin, groupId);
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+    for (Map.Entry<TopicPartition, Long> e : applied.entrySet()) {
+      OffsetAndMetadata now = committed.get(e.getKey());
+      if ((now == null ? 0L : now.offset()) != e.getValue()) {
+        throw new DocstreamException(
+            ErrorCode.RESCALE_PROCESSORS_RUNNING,
+            "a processor of group "
+                + groupId
+                + " applied commands while the rescale ran ("
+                + e.getKey()
+                + " moved from offset "
+                + e.getValue()
+                + "): stop every processor and run the rescale again");
+      }
+    }
+  }
+
   private static void refuseLiveMembers(Admin admin, String groupId) throws Exception {
     ConsumerGroupDescription group;
     try {
