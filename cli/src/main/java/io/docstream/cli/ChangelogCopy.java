@@ -56,7 +56,7 @@ final class ChangelogCopy implements AutoCloseable {
     this.consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
   }
 
-  /** Committed records of {@code source}'s partitions, an upper bound for progress. */
+  /** Records between {@code begin} and {@code end}: an upper bound of what a copy moves. */
   static long records(Map<TopicPartition, Long> begin, Map<TopicPartition, Long> end) {
     return end.entrySet().stream().mapToLong(e -> e.getValue() - begin.get(e.getKey())).sum();
   }
@@ -136,7 +136,7 @@ final class ChangelogCopy implements AutoCloseable {
         consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
-  static List<TopicPartition> partitions(String topic, int count) {
+  private static List<TopicPartition> partitions(String topic, int count) {
     return IntStream.range(0, count).mapToObj(p -> new TopicPartition(topic, p)).toList();
   }
 

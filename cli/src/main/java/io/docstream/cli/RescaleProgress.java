@@ -44,15 +44,7 @@ final class RescaleProgress {
     }
   }
 
-  long documents() {
-    return documents.size();
-  }
-
-  long bytes() {
-    return bytes;
-  }
-
-  String line(long nowNanos) {
+  private String line(long nowNanos) {
     double seconds = Math.max(1e-3, (nowNanos - startNanos) / 1e9);
     double recordsPerSecond = records / seconds;
     long left = Math.max(0, totalRecords - records);
