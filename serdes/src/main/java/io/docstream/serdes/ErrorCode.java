@@ -159,7 +159,12 @@ public enum ErrorCode {
       6013, "No running docstream's development secret was found to sign with.", false, false),
   BROKER_EXITED(6014, "The embedded Kafka broker exited and could not be restarted.", true, false),
   CLI_INPUT_INVALID(
-      6015, "A command-line argument is malformed (see the error text).", false, false);
+      6015, "A command-line argument is malformed (see the error text).", false, false),
+  CLUSTER_UNDER_REPLICATED(
+      6030,
+      "A partition of the embedded Kafka cluster stayed without a full in-sync replica set.",
+      true,
+      false);
 
   private final int code;
   private final String description;
