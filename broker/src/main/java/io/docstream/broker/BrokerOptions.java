@@ -58,6 +58,11 @@ public record BrokerOptions(
     return new BrokerOptions(dataDir, 0, 0, DEFAULT_HEAP_MEGABYTES, DEFAULT_START_TIMEOUT, false);
   }
 
+  /** A copy in another directory. */
+  public BrokerOptions withDataDir(Path dataDir) {
+    return new BrokerOptions(dataDir, port, controllerPort, heapMegabytes, startTimeout, fullJit);
+  }
+
   /** A copy with another client port (0 = pick a free one). */
   public BrokerOptions withPort(int port) {
     return new BrokerOptions(dataDir, port, controllerPort, heapMegabytes, startTimeout, fullJit);

@@ -4,6 +4,7 @@ import io.docstream.broker.internal.BrokerLayout;
 import io.docstream.broker.internal.FreePorts;
 import io.docstream.broker.internal.JavaProcess;
 import io.docstream.broker.internal.LogbackConfig;
+import io.docstream.broker.internal.NodeRole;
 import io.docstream.broker.internal.ReadinessProbe;
 import io.docstream.broker.internal.ServerProperties;
 import io.docstream.broker.internal.StartFailure;
@@ -42,10 +43,15 @@ public final class KafkaBroker implements AutoCloseable {
   private static final int PORT_ATTEMPTS = 3;
 
   private final BrokerOptions options;
+  private final NodeRole role;
+  private final StartFailure launchLog;
   private final Process process;
 
-  private KafkaBroker(BrokerOptions options, Process process) {
+  private KafkaBroker(
+      BrokerOptions options, NodeRole role, StartFailure launchLog, Process process) {
     this.options = options;
+    this.role = role;
+    this.launchLog = launchLog;
     this.process = process;
   }
 
@@ -60,9 +66,9 @@ public final class KafkaBroker implements AutoCloseable {
     long startNanos = System.nanoTime();
     BrokerLayout layout = new BrokerLayout(requested.dataDir());
     BrokerOptions options = withPortsResolved(requested);
-    writeConfiguration(options, layout);
+    writeConfiguration(options, NodeRole.SINGLE, layout);
     boolean formatted =
-        StorageFormat.formatIfNeeded(layout, FORMAT_TIMEOUT, StartFailure.markLog(layout));
+        StorageFormat.formatIfNeeded(layout, "", FORMAT_TIMEOUT, StartFailure.markLog(layout));
     long formatMillis = millisSince(startNanos);
     for (int attempt = 1; ; attempt++) {
       StartFailure failure = StartFailure.markLog(layout);
@@ -82,9 +88,46 @@ public final class KafkaBroker implements AutoCloseable {
         }
         log.warn("A port picked for the broker was taken before the broker bound it; retrying");
         options = withPortsResolved(requested);
-        writeConfiguration(options, layout);
+        writeConfiguration(options, NodeRole.SINGLE, layout);
       }
     }
+  }
+
+  /**
+   * Writes the configuration of a cluster node, formats its log dir if new and launches it without
+   * waiting: a quorum member serves only once a majority of the voters runs.
+   */
+  static KafkaBroker launchNode(BrokerOptions options, NodeRole role) {
+    BrokerLayout layout = new BrokerLayout(options.dataDir());
+    writeConfiguration(options, role, layout);
+    StorageFormat.formatIfNeeded(
+        layout, role.clusterId(), FORMAT_TIMEOUT, StartFailure.markLog(layout));
+    StartFailure launchLog = StartFailure.markLog(layout);
+    return new KafkaBroker(options, role, launchLog, launch(options, layout));
+  }
+
+  /** Waits until this node serves clients and knows {@code brokers} live brokers. */
+  void awaitServing(int brokers) {
+    try {
+      ReadinessProbe.await(process, options.port(), brokers, options.startTimeout(), launchLog);
+    } catch (RuntimeException e) {
+      kill();
+      throw e;
+    }
+  }
+
+  /** Sends SIGTERM without waiting, so that the nodes of a cluster shut down together. */
+  void signalStop() {
+    process.destroy();
+  }
+
+  NodeRole role() {
+    return role;
+  }
+
+  /** The KRaft node id. */
+  public int nodeId() {
+    return role.nodeId();
   }
 
   /** The address clients connect to, {@code 127.0.0.1:<port>}. */
@@ -169,24 +212,21 @@ public final class KafkaBroker implements AutoCloseable {
 
   private static KafkaBroker launchAndAwait(
       BrokerOptions options, BrokerLayout layout, StartFailure failure) {
-    KafkaBroker broker = new KafkaBroker(options, launch(options, layout));
-    try {
-      ReadinessProbe.await(broker.process, options.port(), options.startTimeout(), failure);
-      return broker;
-    } catch (RuntimeException e) {
-      broker.kill();
-      throw e;
-    }
+    KafkaBroker broker =
+        new KafkaBroker(options, NodeRole.SINGLE, failure, launch(options, layout));
+    broker.awaitServing(1);
+    return broker;
   }
 
-  private static void writeConfiguration(BrokerOptions options, BrokerLayout layout) {
+  private static void writeConfiguration(
+      BrokerOptions options, NodeRole role, BrokerLayout layout) {
     try {
       Files.createDirectories(layout.dataDir());
     } catch (IOException e) {
       throw new DocstreamException(
           ErrorCode.BROKER_START_FAILED, "Cannot create the data directory " + layout.dataDir(), e);
     }
-    ServerProperties.write(layout, options.port(), options.controllerPort());
+    ServerProperties.write(layout, options.port(), options.controllerPort(), role);
     LogbackConfig.write(layout);
   }
 

@@ -63,6 +63,8 @@ final class KafkaOptions {
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMillis);
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, clientTimeoutMillis());
     props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    // Acknowledged only once every in-sync replica has it: a lost leader loses no send.
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
     return props;
   }
 

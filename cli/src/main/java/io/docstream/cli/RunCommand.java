@@ -2,10 +2,12 @@ package io.docstream.cli;
 
 import io.docstream.broker.BrokerOptions;
 import io.docstream.broker.KafkaBroker;
+import io.docstream.broker.KafkaCluster;
 import io.docstream.gateway.GatewayApp;
 import io.docstream.gateway.GatewayConfig;
 import io.docstream.serdes.ConfigReader;
 import io.docstream.serdes.DocstreamException;
+import io.docstream.serdes.ErrorCode;
 import io.docstream.topology.ProcessorApp;
 import io.docstream.topology.ProcessorConfig;
 import io.docstream.topology.TopicSetup;
@@ -24,9 +26,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The embedded default: a real single-node Kafka broker, the topics, a processor and a gateway.
- * Prints that it is ready only once the processor has restored its stores, restarts the broker when
- * it dies, and records itself for {@code token}, {@code get} and {@code verify}.
+ * The embedded default: a real single-node Kafka broker (or, with {@code --brokers 3}, a three-node
+ * cluster with topics of replication factor 3), the topics, a processor and a gateway. Prints that
+ * it is ready only once the processor has restored its stores, restarts a single broker when it
+ * dies, and records itself for {@code token}, {@code get} and {@code verify}.
  */
 @Command(
     name = "run",
@@ -35,6 +38,7 @@ import picocli.CommandLine.Option;
             + " gateway.")
 final class RunCommand implements Callable<Integer> {
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(10);
+  private static final int MAX_BROKERS = 5;
 
   @Option(
       names = "--data-dir",
@@ -42,8 +46,22 @@ final class RunCommand implements Callable<Integer> {
       description = "Where the broker and state live (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  @Option(names = "--kafka-port", defaultValue = "9092", description = "Broker port on 127.0.0.1.")
+  @Option(
+      names = "--kafka-port",
+      defaultValue = "9092",
+      description =
+          "Broker port on 127.0.0.1; its controller takes the next one. With --brokers N, node i"
+              + " (from 0) takes port + 2i and port + 2i + 1.")
   int kafkaPort;
+
+  @Option(
+      names = "--brokers",
+      defaultValue = "1",
+      description =
+          "Kafka nodes, each its own JVM (default: ${DEFAULT-VALUE}). 3 gives a replicated"
+              + " cluster: topics with replication factor 3 and min.insync.replicas 2; a dead node"
+              + " is not restarted by run.")
+  int brokers;
 
   @Option(names = "--http-port", defaultValue = "8081", description = "Processor read API port.")
   int httpPort;
@@ -59,14 +77,8 @@ final class RunCommand implements Callable<Integer> {
     CompletableFuture<DocstreamException> failed = new CompletableFuture<>();
     List<AutoCloseable> running = Collections.synchronizedList(new ArrayList<>());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> closeAll(running), "docstream-shutdown"));
-    KafkaBroker broker =
-        KafkaBroker.start(
-            BrokerOptions.inDirectory(dataDir.resolve("kafka").toAbsolutePath())
-                .withPort(kafkaPort)
-                .withControllerPort(kafkaPort + 1));
-    BrokerWatch watch = new BrokerWatch(broker, System.out, failed::complete);
-    running.add(watch::stop);
-    ConfigReader reader = new ConfigReader(settings(broker));
+    String bootstrap = startKafka(running, failed);
+    ConfigReader reader = new ConfigReader(settings(bootstrap));
     ProcessorConfig config = ProcessorConfig.from(reader);
     TopicSetup.ensure(
         TopicSetup.adminProps(config.bootstrapServers(), config.kafka()),
@@ -81,15 +93,38 @@ final class RunCommand implements Callable<Integer> {
     running.add(0, gateway);
     RunRecord record = RunRecord.writeForThisProcess(dataDir);
     running.add(0, record::remove);
-    printReady(broker, config, processor, gateway, dataDir.resolve(Secrets.HTTP));
+    printReady(bootstrap, config, processor, gateway, dataDir.resolve(Secrets.HTTP));
     DocstreamException reason = failed.get();
     closeAll(running);
     throw reason;
   }
 
-  private Map<String, String> settings(KafkaBroker broker) {
+  /** Starts the broker or cluster, adds its stop to {@code running}, returns its bootstrap. */
+  private String startKafka(
+      List<AutoCloseable> running, CompletableFuture<DocstreamException> failed) {
+    if (brokers < 1 || brokers > MAX_BROKERS) {
+      throw new DocstreamException(
+          ErrorCode.CLI_INPUT_INVALID, "--brokers must be 1-" + MAX_BROKERS + ", was " + brokers);
+    }
+    BrokerOptions options =
+        BrokerOptions.inDirectory(dataDir.resolve("kafka").toAbsolutePath()).withPort(kafkaPort);
+    if (brokers > 1) {
+      KafkaCluster cluster =
+          KafkaCluster.start(
+              options.withHeapMegabytes(KafkaCluster.DEFAULT_HEAP_MEGABYTES), brokers);
+      running.add(cluster);
+      return cluster.bootstrapServers();
+    }
+    KafkaBroker broker = KafkaBroker.start(options.withControllerPort(kafkaPort + 1));
+    BrokerWatch watch = new BrokerWatch(broker, System.out, failed::complete);
+    running.add(watch::stop);
+    return broker.bootstrapServers();
+  }
+
+  private Map<String, String> settings(String bootstrap) {
     Map<String, String> settings = new TreeMap<>();
-    settings.put("bootstrap.servers", broker.bootstrapServers());
+    settings.put("bootstrap.servers", bootstrap);
+    settings.put("topic.replication.factor", Integer.toString(Math.min(brokers, 3)));
     settings.put("state.dir", dataDir.resolve("state").toString());
     settings.put("http.port", Integer.toString(httpPort));
     settings.put("topic.partitions", Integer.toString(partitions));
@@ -110,7 +145,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private static void printReady(
-      KafkaBroker broker,
+      String bootstrap,
       ProcessorConfig config,
       ProcessorApp processor,
       GatewayApp gateway,
@@ -126,7 +161,7 @@ final class RunCommand implements Callable<Integer> {
             + "Try:  ./docstream send chat/lobby '{\"say\":\"hi\"}' --actor alice%n"
             + "      ./docstream tail chat/lobby%n"
             + "Stop with Ctrl-C.%n",
-        broker.bootstrapServers(),
+        bootstrap,
         config.topics().prefix(),
         processor.httpPort(),
         httpSecret,

@@ -176,6 +176,11 @@ public enum ErrorCode {
       6023,
       "The rescale could not finish; run it again (the old generation is left as it was).",
       true,
+      false),
+  CLUSTER_UNDER_REPLICATED(
+      6030,
+      "A partition of the embedded Kafka cluster stayed without a full in-sync replica set.",
+      true,
       false);
 
   private final int code;

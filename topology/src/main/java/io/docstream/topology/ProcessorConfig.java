@@ -20,6 +20,9 @@ import java.util.TreeMap;
  * @param healthWindowMillis /healthz is unhealthy while stream threads failed twice within this
  * @param rejectionLogLinesPerSecond WARN lines per second and error code for rejected records
  * @param httpSecret the secret every read-API {@code /docs} request must carry, if set
+ * @param standbyReplicas Kafka Streams' {@code num.standby.replicas}: warm copies of each task's
+ *     state on other instances, so a survivor takes over a dead instance's partitions without
+ *     restoring them from the changelog
  */
 public record ProcessorConfig(
     String bootstrapServers,
@@ -38,6 +41,7 @@ public record ProcessorConfig(
     long timerIntervalMillis,
     long commitIntervalMillis,
     int streamThreads,
+    int standbyReplicas,
     SkipRecords skipRecords,
     long healthWindowMillis,
     int rejectionLogLinesPerSecond,
@@ -78,6 +82,7 @@ public record ProcessorConfig(
         c.longValue("timer.interval.ms", 250, 10, 60_000),
         c.longValue("commit.interval.ms", 100, 1, 60_000),
         c.intValue("stream.threads", 1, 1, 64),
+        c.intValue("num.standby.replicas", 0, 0, 16),
         SkipRecords.parse("skip.records", c.string("skip.records", "")),
         c.longValue("health.window.ms", 120_000, 100, 3_600_000),
         c.intValue("log.rejections.per.second", 10, 1, 100_000),

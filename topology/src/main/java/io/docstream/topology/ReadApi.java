@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -179,10 +180,15 @@ public final class ReadApi implements AutoCloseable {
       error(exchange, ErrorCode.PARTITION_MIGRATING, m.reason());
     } else {
       DocumentReader reader = ((DocumentLocation.Local) location).reader();
-      if (deltas) {
-        sendDeltas(exchange, doc, after, reader);
-      } else {
-        sendSnapshot(exchange, doc, reader);
+      try {
+        if (deltas) {
+          sendDeltas(exchange, doc, after, reader);
+        } else {
+          sendSnapshot(exchange, doc, reader);
+        }
+      } catch (InvalidStateStoreException e) {
+        // The task was closed between locating and reading: its partition moved away.
+        error(exchange, ErrorCode.PARTITION_MIGRATING, "partition of " + doc + " moved: " + e);
       }
     }
   }

@@ -15,6 +15,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * Locates documents with Kafka Streams' metadata: the active host of the key's partition, as
  * announced through {@code application.server}.
+ *
+ * <p>While the group rebalances, documents of the partitions an instance keeps are still served:
+ * only a partition whose task is not running here (moving away, arriving, restoring) answers as
+ * migrating.
  */
 public final class StreamsLocator implements DocumentLocator {
   private final KafkaStreams streams;
@@ -29,8 +33,9 @@ public final class StreamsLocator implements DocumentLocator {
 
   @Override
   public DocumentLocation locate(String doc) {
-    if (streams.state() != KafkaStreams.State.RUNNING) {
-      return new DocumentLocation.Migrating("processor is " + streams.state());
+    KafkaStreams.State state = streams.state();
+    if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
+      return new DocumentLocation.Migrating("processor is " + state);
     }
     KeyQueryMetadata metadata =
         streams.queryMetadataForKey(StoreNames.META, doc, Serdes.String().serializer());

@@ -9,6 +9,8 @@ import io.docstream.serdes.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +46,20 @@ class ProcessorConfigTest {
               assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFIG_INVALID);
               assertThat(e.getMessage()).startsWith("max.message.bytes").contains("lots");
             });
+  }
+
+  @Test
+  void shouldPassStandbyReplicasToKafkaStreams() {
+    ProcessorConfig none =
+        ProcessorConfig.from(new ConfigReader(Map.of("bootstrap.servers", "x:1")));
+    ProcessorConfig one =
+        ProcessorConfig.from(
+            new ConfigReader(Map.of("bootstrap.servers", "x:1", "num.standby.replicas", "1")));
+    HostInfo self = new HostInfo("127.0.0.1", 8081);
+    assertThat(ProcessorApp.streamsProps(none, self))
+        .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 0);
+    assertThat(ProcessorApp.streamsProps(one, self))
+        .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1);
   }
 
   @Test

@@ -30,10 +30,19 @@ public final class ReadinessProbe {
   private ReadinessProbe() {}
 
   /**
-   * Returns once the broker answers; fails with {@link ErrorCode#BROKER_START_FAILED}, carrying the
-   * end of the broker's log, when the process dies or {@code timeout} passes first.
+   * Returns once the broker answers, see {@link #await(Process, int, int, Duration, StartFailure)}.
    */
   public static void await(Process process, int port, Duration timeout, StartFailure failure) {
+    await(process, port, 1, timeout, failure);
+  }
+
+  /**
+   * Returns once the broker answers and knows {@code brokers} live brokers (itself included); fails
+   * with {@link ErrorCode#BROKER_START_FAILED}, carrying the end of the broker's log, when the
+   * process dies or {@code timeout} passes first.
+   */
+  public static void await(
+      Process process, int port, int brokers, Duration timeout, StartFailure failure) {
     long deadline = System.nanoTime() + timeout.toNanos();
     // Connecting the admin client only once the port is open keeps its "connection refused"
     // warnings out of the caller's log.
@@ -49,7 +58,7 @@ public final class ReadinessProbe {
             REQUEST_TIMEOUT_MILLIS);
     Admin admin = Admin.create(config);
     try {
-      while (!answers(admin)) {
+      while (!answers(admin, brokers)) {
         checkProgress(process, deadline, timeout, failure);
         pause();
       }
@@ -59,13 +68,14 @@ public final class ReadinessProbe {
     }
   }
 
-  private static boolean answers(Admin admin) {
+  private static boolean answers(Admin admin, int brokers) {
     try {
-      return !admin
-          .describeCluster(new DescribeClusterOptions().timeoutMs(REQUEST_TIMEOUT_MILLIS))
-          .nodes()
-          .get(ANSWER_WAIT_MILLIS, TimeUnit.MILLISECONDS)
-          .isEmpty();
+      return admin
+              .describeCluster(new DescribeClusterOptions().timeoutMs(REQUEST_TIMEOUT_MILLIS))
+              .nodes()
+              .get(ANSWER_WAIT_MILLIS, TimeUnit.MILLISECONDS)
+              .size()
+          >= brokers;
     } catch (ExecutionException | TimeoutException e) {
       return false; // Not serving yet; the deadline decides when to give up.
     } catch (InterruptedException e) {

@@ -25,11 +25,12 @@ public final class StorageFormat {
    * Formats the log dir with a new cluster id unless it is already formatted, so that a restart on
    * the same directory keeps its data.
    *
+   * @param clusterId the cluster id to format with, or empty for a fresh random one
    * @param failure builds the error if formatting fails
    * @return whether it formatted
    */
   public static boolean formatIfNeeded(
-      BrokerLayout layout, Duration timeout, StartFailure failure) {
+      BrokerLayout layout, String clusterId, Duration timeout, StartFailure failure) {
     if (Files.exists(layout.metaProperties())) {
       return false;
     }
@@ -37,7 +38,7 @@ public final class StorageFormat {
         List.of(
             "format",
             "-t",
-            Uuid.randomUuid().toString(),
+            clusterId.isEmpty() ? Uuid.randomUuid().toString() : clusterId,
             "-c",
             layout.serverProperties().toAbsolutePath().toString());
     try {

@@ -28,4 +28,37 @@ class ServerPropertiesTest {
   void shouldNeverCreateTopicsImplicitly() {
     assertThat(properties.getProperty("auto.create.topics.enable")).isEqualTo("false");
   }
+
+  @Test
+  void shouldReplicateInternalTopicsOnEveryNodeOfAQuorum() {
+    String voters = "1@127.0.0.1:9093,2@127.0.0.1:9095,3@127.0.0.1:9097";
+    Properties node2 =
+        ServerProperties.of(
+            new BrokerLayout(Path.of("/data/node-2")), 9094, 9095, new NodeRole(2, voters, 3, "c"));
+    assertThat(node2.getProperty("node.id")).isEqualTo("2");
+    assertThat(node2.getProperty("controller.quorum.voters")).isEqualTo(voters);
+    for (String key :
+        new String[] {
+          "offsets.topic.replication.factor",
+          "transaction.state.log.replication.factor",
+          "share.coordinator.state.topic.replication.factor",
+          "default.replication.factor"
+        }) {
+      assertThat(node2.getProperty(key)).as(key).isEqualTo("3");
+    }
+    for (String key :
+        new String[] {
+          "transaction.state.log.min.isr",
+          "share.coordinator.state.topic.min.isr",
+          "min.insync.replicas"
+        }) {
+      assertThat(node2.getProperty(key)).as(key).isEqualTo("2");
+    }
+  }
+
+  @Test
+  void shouldKeepOneReplicaOnASingleNode() {
+    assertThat(properties.getProperty("offsets.topic.replication.factor")).isEqualTo("1");
+    assertThat(properties.getProperty("min.insync.replicas")).isEqualTo("1");
+  }
 }
