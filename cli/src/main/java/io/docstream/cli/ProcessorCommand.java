@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
     name = "processor",
     description = "Run a processor against a Kafka cluster (settings: file, then DOCSTREAM_* env).")
 final class ProcessorCommand implements Callable<Integer> {
-  @Option(names = "--config", description = "Properties file (see README, Configuration).")
+  @Option(names = "--config", description = "Properties file (see README, Operate it).")
   Path config;
 
   @Override

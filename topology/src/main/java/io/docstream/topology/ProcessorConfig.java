@@ -11,7 +11,7 @@ import java.util.TreeMap;
 
 /**
  * The validated settings of a processor instance. Built by {@link #from(ConfigReader)}; every key
- * is listed in README.md, "Configuration".
+ * is listed in README.md, "Operate it".
  *
  * @param kafka client settings passed through to Kafka Streams (keys {@code kafka.*}, prefix
  *     removed), e.g. security settings
