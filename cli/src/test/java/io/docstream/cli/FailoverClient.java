@@ -48,6 +48,7 @@ final class FailoverClient {
   private WsClient ws;
   private boolean broken;
   private int connects;
+  private long connectedNanos;
   private int next = 1;
   private long nextSendNanos;
   private long lastFrameNanos = System.nanoTime();
@@ -186,6 +187,7 @@ final class FailoverClient {
     }
     broken = false;
     lastFrameNanos = System.nanoTime();
+    connectedNanos = lastFrameNanos;
     connects++;
     for (Map.Entry<String, Doc> e : docs.entrySet()) {
       long since = e.getValue().lastSeq;
@@ -296,6 +298,11 @@ final class FailoverClient {
   /** The port of the gateway it last connected to. */
   int port() {
     return ports.get(portIndex);
+  }
+
+  /** {@link System#nanoTime()} when its last connection opened. */
+  long connectedNanos() {
+    return connectedNanos;
   }
 
   /** Connections opened, the first included. */

@@ -22,13 +22,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** {@code docstream run --brokers 3} in its own JVM: three nodes, replicated topics, SIGTERM. */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class RunClusterIntegrationTest {
-  private static final Logger log = LoggerFactory.getLogger(RunClusterIntegrationTest.class);
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
   private static final int BROKERS = 3;
@@ -51,7 +48,7 @@ class RunClusterIntegrationTest {
     long started = System.nanoTime();
     run = RunJvm.start(temp.resolve("data"), log, kafkaPort, freePort(), freePort(), BROKERS);
     run.awaitOutput("docstream is ready", 1, READY_TIMEOUT);
-    RunClusterIntegrationTest.log.info("ready after {} ms", millisSince(started));
+    System.out.printf("run --brokers 3: ready after %d ms%n", millisSince(started));
 
     // Then three broker JVMs run, and every docstream topic has 3 replicas and min ISR 2
     assertThat(run.descendants()).as(run.tail()).hasSize(BROKERS);
@@ -94,7 +91,7 @@ class RunClusterIntegrationTest {
     for (ProcessHandle node : nodes) {
       node.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
-    RunClusterIntegrationTest.log.info("stopped {} ms after SIGTERM", millisSince(stopping));
+    System.out.printf("run --brokers 3: stopped %d ms after SIGTERM%n", millisSince(stopping));
     assertThat(millisSince(stopping)).as(run.tail()).isLessThan(STOP_TIMEOUT.toMillis());
     assertThat(run.output()).doesNotContain("error while stopping");
     assertThat(RunJvm.recordFile(run.dataDir)).doesNotExist();
