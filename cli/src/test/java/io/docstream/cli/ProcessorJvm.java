@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A docstream processor in its own JVM, started as an operator would: {@code java -cp <this
- * classpath> io.docstream.cli.Main processor --config <file>} (through {@link OrphanGuard}), its
- * output appended to a log file. Only this object's own process is ever stopped or killed.
+ * A docstream processor (or gateway) in its own JVM, started as an operator would: {@code java -cp
+ * <this classpath> io.docstream.cli.Main processor --config <file>} (through {@link OrphanGuard}),
+ * its output appended to a log file. Only this object's own process is ever stopped or killed.
  */
 final class ProcessorJvm implements AutoCloseable {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -36,8 +36,21 @@ final class ProcessorJvm implements AutoCloseable {
 
   /** Launches {@code processor --config config}; {@code httpPort} must match the file's. */
   static ProcessorJvm start(Path config, int httpPort, Path log) throws IOException {
+    return start("processor", config, httpPort, log);
+  }
+
+  /**
+   * Launches {@code gateway --config config} the same way; {@code port} must match the file's
+   * {@code gateway.port} (the gateway serves {@code /healthz} there too).
+   */
+  static ProcessorJvm gateway(Path config, int port, Path log) throws IOException {
+    return start("gateway", config, port, log);
+  }
+
+  private static ProcessorJvm start(String command, Path config, int httpPort, Path log)
+      throws IOException {
     Files.createDirectories(log.getParent());
-    List<String> command =
+    List<String> line =
         List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             HEAP,
@@ -45,11 +58,11 @@ final class ProcessorJvm implements AutoCloseable {
             System.getProperty("java.class.path"),
             OrphanGuard.class.getName(),
             Main.class.getName(),
-            "processor",
+            command,
             "--config",
             config.toString());
     Process process =
-        new ProcessBuilder(command)
+        new ProcessBuilder(line)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start(); // stdin stays a pipe: OrphanGuard exits the child when this JVM is gone

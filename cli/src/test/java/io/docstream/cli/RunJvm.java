@@ -35,6 +35,16 @@ final class RunJvm implements AutoCloseable {
   /** Starts {@code run --data-dir dataDir} on the given ports ({@code kafkaPort + 1} as well). */
   static RunJvm start(Path dataDir, Path log, int kafkaPort, int httpPort, int gatewayPort)
       throws IOException {
+    return start(dataDir, log, kafkaPort, httpPort, gatewayPort, 1);
+  }
+
+  /**
+   * Starts {@code run --brokers brokers}; node i takes {@code kafkaPort + 2i} and {@code kafkaPort
+   * + 2i + 1}.
+   */
+  static RunJvm start(
+      Path dataDir, Path log, int kafkaPort, int httpPort, int gatewayPort, int brokers)
+      throws IOException {
     Files.createDirectories(log.getParent());
     List<String> command =
         List.of(
@@ -56,7 +66,9 @@ final class RunJvm implements AutoCloseable {
             "--gateway-port",
             Integer.toString(gatewayPort),
             "--partitions",
-            "2");
+            "2",
+            "--brokers",
+            Integer.toString(brokers));
     Process process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -79,6 +91,11 @@ final class RunJvm implements AutoCloseable {
 
   boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** Every process this run started, while they live (the broker JVMs). */
+  List<ProcessHandle> descendants() {
+    return process.descendants().toList();
   }
 
   int exitCode() {
