@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -422,6 +423,22 @@ public final class StandbyFailoverMain {
     for (String row : rows) {
       lines.add("| " + row + " |");
     }
+    lines.add("");
+    lines.add("Median kill to first delta, ms:");
+    lines.add("");
+    Map<String, List<Long>> bySetting = new TreeMap<>();
+    for (String row : rows) {
+      String[] cells = row.split(" \\| ");
+      if (!cells[2].startsWith(">")) {
+        bySetting.computeIfAbsent(cells[0], k -> new ArrayList<>()).add(Long.parseLong(cells[2]));
+      }
+    }
+    bySetting.forEach(
+        (setting, ms) -> {
+          ms.sort(null);
+          lines.add(
+              "- " + setting + ": " + ms.get((ms.size() - 1) / 2) + " (" + ms.size() + " runs)");
+        });
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.write(file, lines, StandardCharsets.UTF_8);
   }
