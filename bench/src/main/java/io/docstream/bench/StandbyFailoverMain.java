@@ -400,7 +400,7 @@ public final class StandbyFailoverMain {
     lines.add(
         String.format(
             "One KRaft broker (own JVM, 1 GB heap), %d partitions, two processor JVMs (768 MB heap,"
-                + " one stream thread each), exactly_once_v2, kafka.session.timeout.ms 6000 and"
+                + " one stream thread each), exactly_once_v2, commit.interval.ms 100, kafka.session.timeout.ms 6000 and"
                 + " heartbeat 1500 unless the setting says otherwise. State: %d json documents of"
                 + " ~%d KiB each (%d fields of %d chars), all on partition 0; %d runs per setting;"
                 + " %d s after the fill before the kill for the standby to catch up. The owner of"
