@@ -55,6 +55,11 @@ final class ChildJvm implements AutoCloseable {
     return new ChildJvm(name, process);
   }
 
+  /** {@code kill -9}: no shutdown hook runs, no transaction is committed or aborted. */
+  void killHard() throws InterruptedException {
+    process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** CPU time (user + system) the JVM has used so far, in milliseconds. */
   long cpuMillis() {
     return process.info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
