@@ -226,7 +226,8 @@ public final class KafkaBroker implements AutoCloseable {
       throw new DocstreamException(
           ErrorCode.BROKER_START_FAILED, "Cannot create the data directory " + layout.dataDir(), e);
     }
-    ServerProperties.write(layout, options.port(), options.controllerPort(), role);
+    ServerProperties.write(
+        layout, options.port(), options.controllerPort(), role, options.settings());
     LogbackConfig.write(layout);
   }
 

@@ -7,6 +7,7 @@ import io.docstream.serdes.DocstreamException;
 import io.docstream.serdes.ErrorCode;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BrokerOptionsTest {
@@ -19,6 +20,24 @@ class BrokerOptionsTest {
     assertThat(defaults.heapMegabytes()).isEqualTo(512);
     assertThat(defaults.startTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(defaults.fullJit()).isFalse();
+    assertThat(defaults.settings()).isEmpty();
+  }
+
+  @Test
+  void shouldAddBrokerSettingsAndKeepThemAcrossCopies() {
+    BrokerOptions options =
+        defaults
+            .withSetting("group.min.session.timeout.ms", "1000")
+            .withSetting("group.min.session.timeout.ms", "1500")
+            .withPort(9092);
+    assertThat(options.settings())
+        .containsExactly(Map.entry("group.min.session.timeout.ms", "1500"));
+  }
+
+  @Test
+  void shouldRefuseSettingsThatPlaceTheNode() {
+    assertInvalid(() -> defaults.withSetting("listeners", "PLAINTEXT://0.0.0.0:9092"), "listeners");
+    assertInvalid(() -> defaults.withSetting("node.id", "7"), "node.id");
   }
 
   @Test

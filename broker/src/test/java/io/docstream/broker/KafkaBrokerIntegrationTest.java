@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -40,9 +41,11 @@ class KafkaBrokerIntegrationTest {
 
   @Test
   void shouldKeepCommittedDataAcrossRestartAndLeaveNoProcessAfterKill() throws Exception {
-    // Given a fresh broker
+    // Given a fresh broker with a setting of its own
     long startNanos = System.nanoTime();
-    KafkaBroker broker = KafkaBroker.start(BrokerOptions.inDirectory(dataDir));
+    KafkaBroker broker =
+        KafkaBroker.start(
+            BrokerOptions.inDirectory(dataDir).withSetting("group.min.session.timeout.ms", "1500"));
     log.info("First start (format + start): {} ms", millisSince(startNanos));
     assertThat(broker.dataDir().resolve("broker.log")).isNotEmptyFile();
 
@@ -50,6 +53,17 @@ class KafkaBrokerIntegrationTest {
     try (Admin admin =
         Admin.create(
             Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      ConfigResource node = new ConfigResource(ConfigResource.Type.BROKER, "1");
+      assertThat(
+              admin
+                  .describeConfigs(List.of(node))
+                  .all()
+                  .get()
+                  .get(node)
+                  .get("group.min.session.timeout.ms")
+                  .value())
+          .as("the setting reached the broker")
+          .isEqualTo("1500");
       admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
     }
     produceCommittedAndAborted(broker.bootstrapServers());

@@ -63,6 +63,14 @@ final class RunCommand implements Callable<Integer> {
               + " is not restarted by run.")
   int brokers;
 
+  @Option(
+      names = "--broker-setting",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A Kafka broker property for every node, e.g. group.min.session.timeout.ms=2000"
+              + " (repeatable; the listeners, ids and log dirs are run's own).")
+  Map<String, String> brokerSettings = new TreeMap<>();
+
   @Option(names = "--http-port", defaultValue = "8081", description = "Processor read API port.")
   int httpPort;
 
@@ -108,6 +116,9 @@ final class RunCommand implements Callable<Integer> {
     }
     BrokerOptions options =
         BrokerOptions.inDirectory(dataDir.resolve("kafka").toAbsolutePath()).withPort(kafkaPort);
+    for (Map.Entry<String, String> setting : brokerSettings.entrySet()) {
+      options = options.withSetting(setting.getKey(), setting.getValue());
+    }
     if (brokers > 1) {
       KafkaCluster cluster =
           KafkaCluster.start(

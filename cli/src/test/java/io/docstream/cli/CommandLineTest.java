@@ -120,6 +120,16 @@ class CommandLineTest {
   }
 
   @Test
+  void shouldPassBrokerSettingsOfRunToTheBrokerOptions() {
+    // A key the fixture owns is refused by BrokerOptions, before any broker starts
+    String dataDir = temp.resolve("run").toString();
+    assertThat(run("run", "--data-dir", dataDir, "--broker-setting", "node.id=7"))
+        .isEqualTo(Main.FAILED);
+    assertThat(err.toString())
+        .matches("error " + ErrorCode.CONFIG_INVALID.code() + ": [^\\n]*node.id[^\\n]*\\n");
+  }
+
+  @Test
   void shouldAnswerABadBootstrapWithOneCodedLine() {
     for (String bootstrap : List.of("no-port-here", "nosuchhost.invalid:9092")) {
       err.getBuffer().setLength(0);

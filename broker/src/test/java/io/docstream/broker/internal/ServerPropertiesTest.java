@@ -2,9 +2,13 @@ package io.docstream.broker.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.Reader;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ServerPropertiesTest {
   private final Properties properties =
@@ -54,6 +58,24 @@ class ServerPropertiesTest {
         }) {
       assertThat(node2.getProperty(key)).as(key).isEqualTo("2");
     }
+  }
+
+  @Test
+  void shouldWriteSettingsOverTheGeneratedOnes(@TempDir Path dir) throws Exception {
+    BrokerLayout layout = new BrokerLayout(dir);
+    ServerProperties.write(
+        layout,
+        9092,
+        9093,
+        NodeRole.SINGLE,
+        Map.of("group.min.session.timeout.ms", "1000", "group.initial.rebalance.delay.ms", "50"));
+    Properties written = new Properties();
+    try (Reader in = Files.newBufferedReader(layout.serverProperties())) {
+      written.load(in);
+    }
+    assertThat(written.getProperty("group.min.session.timeout.ms")).isEqualTo("1000");
+    assertThat(written.getProperty("group.initial.rebalance.delay.ms")).isEqualTo("50");
+    assertThat(written.getProperty("listeners")).isEqualTo(properties.getProperty("listeners"));
   }
 
   @Test
