@@ -18,7 +18,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  *
  * <p>While the group rebalances, documents of the partitions an instance keeps are still served:
  * only a partition whose task is not running here (moving away, arriving, restoring) answers as
- * migrating.
+ * migrating. Kafka Streams refuses its ordinary store queries while a stream thread is between
+ * assignments, even for the tasks it keeps running; so a partition is read here when its task was
+ * active on a local thread when that thread last reached RUNNING (Kafka Streams' thread metadata,
+ * which excludes tasks still restoring), through a query that accepts that thread's state.
  */
 public final class StreamsLocator implements DocumentLocator {
   private final KafkaStreams streams;
@@ -46,8 +49,11 @@ public final class StreamsLocator implements DocumentLocator {
     if (!owner.equals(self)) {
       return new DocumentLocation.Remote("http://" + owner.host() + ":" + owner.port());
     }
+    int partition = metadata.partition();
+    if (!runningHere(partition)) {
+      return new DocumentLocation.Migrating("partition " + partition + " is not running here yet");
+    }
     try {
-      int partition = metadata.partition();
       return new DocumentLocation.Local(
           new DocumentReader(
               store(StoreNames.DOCS, partition),
@@ -59,10 +65,23 @@ public final class StreamsLocator implements DocumentLocator {
     }
   }
 
+  /** Whether a local thread ran the partition's task as active when it last reached RUNNING. */
+  private boolean runningHere(int partition) {
+    return streams.metadataForLocalThreads().stream()
+        .flatMap(t -> t.activeTasks().stream())
+        .anyMatch(t -> t.taskId().partition() == partition);
+  }
+
+  /**
+   * The partition's store, also while its thread rebalances ("stale" in Kafka Streams' terms: the
+   * query then accepts any task of the partition on this instance; {@link #runningHere} has checked
+   * that it is the active one).
+   */
   private ReadOnlyKeyValueStore<Bytes, byte[]> store(String name, int partition) {
     return streams.store(
         StoreQueryParameters.fromNameAndType(
                 name, QueryableStoreTypes.<Bytes, byte[]>keyValueStore())
-            .withPartition(partition));
+            .withPartition(partition)
+            .enableStaleStores());
   }
 }

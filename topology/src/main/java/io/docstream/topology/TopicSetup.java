@@ -19,6 +19,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,8 @@ public final class TopicSetup {
 
   private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
   private static final long TIMEOUT_SECONDS = 30;
+  private static final long UNKNOWN_TOPIC_WAIT_SECONDS = 10;
+  private static final long UNKNOWN_TOPIC_RETRY_MILLIS = 100;
 
   private TopicSetup() {}
 
@@ -121,7 +124,7 @@ public final class TopicSetup {
             .toList();
     Map<ConfigResource, Config> configs;
     try (Admin client = Admin.create(admin)) {
-      configs = client.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      configs = describeConfigs(client, resources);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof AuthorizationException) {
         LOG.warn("cannot read topic configs to check record limits: {}", e.getCause().toString());
@@ -158,6 +161,28 @@ public final class TopicSetup {
                 + needed.get(name)
                 + ") or lower "
                 + setting.get(name));
+      }
+    }
+  }
+
+  /**
+   * The topics' configs. A topic created a moment ago may not be known yet to the broker that
+   * answers (its metadata arrives asynchronously): that answer is retried for up to {@value
+   * #UNKNOWN_TOPIC_WAIT_SECONDS} s.
+   */
+  private static Map<ConfigResource, Config> describeConfigs(
+      Admin client, List<ConfigResource> resources)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(UNKNOWN_TOPIC_WAIT_SECONDS);
+    while (true) {
+      try {
+        return client.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        Thread.sleep(UNKNOWN_TOPIC_RETRY_MILLIS);
       }
     }
   }
