@@ -44,6 +44,7 @@ final class FailoverClient {
   private final Map<String, List<Long>> acks = new HashMap<>();
   private final Set<String> resentIds = new LinkedHashSet<>();
   private final List<JsonNode> unexpected = new ArrayList<>();
+  private final List<Long> deltaArrivals = new ArrayList<>(); // System.nanoTime() of each delta
   private final List<String> docOrder;
   private WsClient ws;
   private boolean broken;
@@ -225,6 +226,9 @@ final class FailoverClient {
           return;
         }
         doc.frames.add(f);
+        if (type.equals("delta")) {
+          deltaArrivals.add(lastFrameNanos);
+        }
         doc.lastSeq = f.get("seq").asLong();
         doc.data =
             type.equals("snapshot")
@@ -303,6 +307,11 @@ final class FailoverClient {
   /** {@link System#nanoTime()} when its last connection opened. */
   long connectedNanos() {
     return connectedNanos;
+  }
+
+  /** {@link System#nanoTime()} when the first delta after {@code nanos} arrived. */
+  long firstDeltaAfter(long nanos) {
+    return deltaArrivals.stream().filter(t -> t - nanos >= 0).findFirst().orElseThrow();
   }
 
   /** Connections opened, the first included. */
