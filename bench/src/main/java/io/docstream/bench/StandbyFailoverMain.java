@@ -13,8 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,10 +45,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Failover time of one partition holding ~100 MB of state: two processor JVMs on one broker, all
- * the state on partition 0's documents; kill -9 of the instance whose active tasks include 0_0,
- * then the time until the first delta of a message sent after the kill. Runs each setting in {@code
- * args} ("standby=N[,session=MS][,extra.key=value...]") {@code runs} times and writes {@code
- * bench/results/<date>-standby-failover.md}. Never part of the tests.
+ * the state on partition 0's documents; kill -9 of the instance whose active tasks include 0_0
+ * while messages flow to partition 0, then the time until the first delta of a message sent after
+ * the kill. Runs each setting in {@code args}
+ * ("standby=N[,session=MS][,txn=MS][,broker.key=value][,processor key=value...]", each on a broker
+ * of its own) {@code runs} times and writes the results file named in {@code args}. Never part of
+ * the tests.
  */
 public final class StandbyFailoverMain {
   private static final Logger log = LoggerFactory.getLogger(StandbyFailoverMain.class);
@@ -55,6 +61,9 @@ public final class StandbyFailoverMain {
   private static final Duration FILL_TIMEOUT = Duration.ofSeconds(240);
   private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(120);
   private static final long PROBE_INTERVAL_MS = 20;
+  private static final long LOAD_BEFORE_KILL_MS = 2_000;
+  private static final String BROKER_PREFIX = "broker.";
+  private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
   /** The processor's logging plus Kafka Streams' task assignments, which name the owner of 0_0. */
   private static final String LOGBACK =
@@ -96,12 +105,10 @@ public final class StandbyFailoverMain {
     Conditions machine = Conditions.now();
     List<String> rows = new ArrayList<>();
     StandbyFailoverMain bench = new StandbyFailoverMain(work, documents, 15_000);
-    try (KafkaBroker broker =
-        KafkaBroker.start(
-            BrokerOptions.inDirectory(work.resolve("kafka"))
-                .withHeapMegabytes(1024)
-                .withStartTimeout(START_TIMEOUT))) {
-      for (String setting : settings) {
+    for (int s = 0; s < settings.size(); s++) {
+      String setting = settings.get(s);
+      try (KafkaBroker broker =
+          KafkaBroker.start(brokerOptions(work.resolve("kafka-" + s), setting))) {
         for (int run = 1; run <= runs; run++) {
           rows.add(setting + " | " + run + " | " + bench.run(broker.bootstrapServers(), setting));
           log.info("result: {}", rows.get(rows.size() - 1));
@@ -109,6 +116,30 @@ public final class StandbyFailoverMain {
       }
     }
     write(results, machine, loadStart, Conditions.loadAverage(), runs, documents, rows);
+  }
+
+  /**
+   * The broker of one setting: its {@code broker.*} parts, and a {@code
+   * group.min.session.timeout.ms} no higher than the setting's session timeout (the broker refuses
+   * a member asking for less).
+   */
+  private static BrokerOptions brokerOptions(Path dir, String setting) {
+    BrokerOptions options =
+        BrokerOptions.inDirectory(dir).withHeapMegabytes(1024).withStartTimeout(START_TIMEOUT);
+    for (String part : setting.split(",")) {
+      String[] kv = part.split("=", 2);
+      if (kv[0].equals("session")) {
+        options = options.withSetting("group.min.session.timeout.ms", kv[1]);
+      } else if (kv[0].equals("txn")) {
+        options =
+            options.withSetting(
+                "transaction.abort.timed.out.transaction.cleanup.interval.ms",
+                Long.toString(Long.parseLong(kv[1]) / 4));
+      } else if (kv[0].startsWith(BROKER_PREFIX)) {
+        options = options.withSetting(kv[0].substring(BROKER_PREFIX.length()), kv[1]);
+      }
+    }
+    return options;
   }
 
   /** One run: fill, settle, kill the owner of 0_0, time the first delta; returns table cells. */
@@ -151,21 +182,23 @@ public final class StandbyFailoverMain {
           new Thread(
               () -> {
                 for (int i = 0; sending.get(); i++) {
-                  producer.send(probe(topics, probeDoc, "after-" + i));
+                  producer.send(probe(topics, probeDoc, "load-" + i));
                   sleepQuietly(PROBE_INTERVAL_MS);
                 }
               });
+      sender.start();
+      Thread.sleep(LOAD_BEFORE_KILL_MS);
       long killEpochMs = System.currentTimeMillis();
       long killNanos = System.nanoTime();
       processors.get(owner).killHard();
-      sender.start();
       boolean delta = watch.awaitDeltaAfter(killEpochMs, FAILOVER_TIMEOUT);
       long failoverMs = (System.nanoTime() - killNanos) / 1_000_000;
       sending.set(false);
       sender.join();
       return String.format(
-          "%s | %d | %.1f | %d",
+          "%s | %s | %d | %.1f | %d",
           delta ? Long.toString(failoverMs) : "> " + FAILOVER_TIMEOUT.toMillis(),
+          assignedAfter(survivorLog, killEpochMs),
           fillMs,
           changelogBytes / 1e6,
           restoredRecords(survivorLog) - restoredBefore);
@@ -214,6 +247,28 @@ public final class StandbyFailoverMain {
       Thread.sleep(500);
     }
     throw new IllegalStateException("no processor has task 0_0 active after " + timeout);
+  }
+
+  /**
+   * Milliseconds from the kill to the survivor's first assignment with 0_0 active after it, from
+   * its log's timestamps (the same clock: both processes run here).
+   */
+  private static String assignedAfter(Path survivorLog, long killEpochMs) throws IOException {
+    LocalTime kill = Instant.ofEpochMilli(killEpochMs).atZone(ZoneId.systemDefault()).toLocalTime();
+    LocalTime logged = null; // the assignment's lines after the first carry no time of their own
+    for (String line : Files.readAllLines(survivorLog, StandardCharsets.UTF_8)) {
+      if (line.length() > 12 && line.charAt(2) == ':' && line.charAt(8) == '.') {
+        logged = LocalTime.parse(line.substring(0, 12), LOG_TIME);
+      }
+      int at = line.indexOf("New active tasks: ");
+      if (at >= 0 && logged != null && line.substring(at).contains("0_0")) {
+        long ms = Duration.between(kill, logged).toMillis();
+        if (ms >= 0) {
+          return Long.toString(ms);
+        }
+      }
+    }
+    return "?";
   }
 
   private static String lastActiveTasks(Path logFile) throws IOException {
@@ -282,7 +337,12 @@ public final class StandbyFailoverMain {
           p.setProperty("kafka.session.timeout.ms", kv[1]);
           p.setProperty("kafka.heartbeat.interval.ms", Long.toString(Long.parseLong(kv[1]) / 4));
         }
-        default -> p.setProperty(kv[0], kv[1]);
+        case "txn" -> p.setProperty("kafka.transaction.timeout.ms", kv[1]);
+        default -> {
+          if (!kv[0].startsWith(BROKER_PREFIX)) {
+            p.setProperty(kv[0], kv[1]);
+          }
+        }
       }
     }
     Files.createDirectories(stateDir);
@@ -399,14 +459,21 @@ public final class StandbyFailoverMain {
     lines.add("");
     lines.add(
         String.format(
-            "One KRaft broker (own JVM, 1 GB heap), %d partitions, two processor JVMs (768 MB heap,"
-                + " one stream thread each), exactly_once_v2, commit.interval.ms 100, kafka.session.timeout.ms 6000 and"
-                + " heartbeat 1500 unless the setting says otherwise. State: %d json documents of"
-                + " ~%d KiB each (%d fields of %d chars), all on partition 0; %d runs per setting;"
-                + " %d s after the fill before the kill for the standby to catch up. The owner of"
-                + " task 0_0 (read from its log's latest assignment) is killed with kill -9 while"
-                + " a message goes to a document of partition 0 every %d ms; failover is kill to"
-                + " the first read_committed delta of a message sent after the kill.",
+            "One KRaft broker per setting (own JVM, 1 GB heap; its group.min.session.timeout.ms"
+                + " is the setting's session, broker.* parts are its settings), %d partitions, two"
+                + " processor JVMs (768 MB heap, one stream thread each), exactly_once_v2,"
+                + " commit.interval.ms 100, kafka.session.timeout.ms 6000 and heartbeat 1500 unless"
+                + " the setting says otherwise (session=MS sets the heartbeat to MS/4; txn=MS sets"
+                + " the processors' transaction.timeout.ms, 10000 by default under exactly-once, and"
+                + " the broker's transaction.abort.timed.out.transaction.cleanup.interval.ms,"
+                + " 10000 by default, to MS/4). State: %d"
+                + " json documents of ~%d KiB each (%d fields of %d chars), all on partition 0; %d"
+                + " runs per setting; %d s after the fill before the kill for the standby to catch"
+                + " up. A message goes to a document of partition 0 every %d ms from %d s before"
+                + " the kill on; the owner of task 0_0 (read from its log's latest assignment) is"
+                + " killed with kill -9; failover is kill to the first read_committed delta of a"
+                + " message sent after the kill; assigned is kill to the survivor's log line of its"
+                + " new assignment with 0_0 active.",
             PARTITIONS,
             documents,
             DOC_KIB,
@@ -414,12 +481,13 @@ public final class StandbyFailoverMain {
             FIELD_CHARS,
             runs,
             15,
-            PROBE_INTERVAL_MS));
+            PROBE_INTERVAL_MS,
+            LOAD_BEFORE_KILL_MS / 1000));
     lines.add("");
     lines.add(
-        "| setting | run | kill to first delta, ms | fill, ms | changelogs of partition 0, MB |"
-            + " records the survivor restored after the kill |");
-    lines.add("|---|---:|---:|---:|---:|---:|");
+        "| setting | run | kill to first delta, ms | kill to assigned, ms | fill, ms |"
+            + " changelogs of partition 0, MB | records the survivor restored after the kill |");
+    lines.add("|---|---:|---:|---:|---:|---:|---:|");
     for (String row : rows) {
       lines.add("| " + row + " |");
     }

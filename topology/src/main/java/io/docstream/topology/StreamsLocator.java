@@ -21,7 +21,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * migrating. Kafka Streams refuses its ordinary store queries while a stream thread is between
  * assignments, even for the tasks it keeps running; so a partition is read here when its task was
  * active on a local thread when that thread last reached RUNNING (Kafka Streams' thread metadata,
- * which excludes tasks still restoring), through a query that accepts that thread's state.
+ * refreshed only then; a thread reaches RUNNING once none of its active tasks is restoring),
+ * through a query that accepts that thread's state.
  */
 public final class StreamsLocator implements DocumentLocator {
   private final KafkaStreams streams;
