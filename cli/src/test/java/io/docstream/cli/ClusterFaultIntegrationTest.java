@@ -2,10 +2,12 @@ package io.docstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.docstream.broker.BrokerOptions;
 import io.docstream.broker.KafkaCluster;
 import io.docstream.serdes.Command;
+import io.docstream.serdes.ErrorCode;
 import io.docstream.serdes.Json;
 import io.docstream.serdes.TopicNames;
 import io.docstream.topology.TopicSetup;
@@ -47,17 +49,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Fault campaign on a real three-node cluster with two processor JVMs: under a steady load of
  * unique ids to many documents, each round kills one process with {@code kill -9} (the active
- * controller, the leader of a commands partition, or a processor) and starts it again, the load
- * still going. After every round: nothing lost, nothing applied twice, no seq gap, and {@code
- * verify} passes (stored == fold(deltas)). Each round reports how long after the kill the first
- * delta of a message sent after it came, and when every partition had one.
+ * controller, the leader of a commands partition, a processor, or one of two gateway JVMs while
+ * WebSocket clients are connected to both and sending) and starts it again, the load still going.
+ * After every round: nothing lost, nothing applied twice, no seq gap, and {@code verify} passes
+ * (stored == fold(deltas)); after a gateway round also every client gap-free and equal to the
+ * processor, each of its ids applied and acked once ({@link GatewayKillRound}). Each round reports
+ * how long after the kill the first delta of a message sent after it came (for a gateway, the first
+ * delta a client of the killed gateway received), and when every partition had one.
  *
  * <p>CI runs {@value #CI_ROUNDS} rounds (one of each fault); {@code scripts/fault-campaign} runs
  * more with {@code -Ddocstream.campaign.rounds=N -Ddocstream.campaign.results=<file>}.
  */
 class ClusterFaultIntegrationTest {
   private static final Logger log = LoggerFactory.getLogger(ClusterFaultIntegrationTest.class);
-  private static final int CI_ROUNDS = 3;
+  private static final int CI_ROUNDS = 4;
+  private static final int FAULTS = 4;
+  private static final List<String> GATEWAY_DOCS = List.of("json/gw-a", "json/gw-b", "json/gw-c");
   private static final int DOCUMENTS = 100;
   private static final int PARTITIONS = 6;
   private static final int MESSAGES_PER_SECOND = 100;
@@ -72,9 +79,13 @@ class ClusterFaultIntegrationTest {
   private final List<Integer> ports = new ArrayList<>();
   private final List<ProcessorJvm> started = new ArrayList<>();
   private KafkaCluster cluster;
+  private GatewayKillRound gateways;
 
   @AfterEach
   void stopProcessorsThenCluster() throws InterruptedException {
+    if (gateways != null) {
+      gateways.close();
+    }
     for (ProcessorJvm processor : started) {
       processor.close();
     }
@@ -114,6 +125,10 @@ class ClusterFaultIntegrationTest {
     try (KafkaProducer<String, byte[]> producer = producer(bootstrap);
         CommittedOutcomes outcomes = new CommittedOutcomes(bootstrap, topics)) {
       for (int round = 1; round <= rounds; round++) {
+        if (round % FAULTS == 0) {
+          report.add(gatewayRound(round, producer, topics, sent, outcomes, bootstrap, logs));
+          continue;
+        }
         // When a load runs, one process is killed with kill -9 and started again
         Load load = Load.start(producer, topics, sent);
         Thread.sleep(LOAD_BEFORE_KILL.toMillis());
@@ -152,6 +167,71 @@ class ClusterFaultIntegrationTest {
     writeReport(report, rounds);
   }
 
+  /**
+   * A gateway round: two gateways (started on the first such round) with WebSocket clients that
+   * keep sending, the load still going; gateway 0 is killed, checked, and started again.
+   */
+  private String gatewayRound(
+      int round,
+      KafkaProducer<String, byte[]> producer,
+      TopicNames topics,
+      AtomicInteger sent,
+      CommittedOutcomes outcomes,
+      String bootstrap,
+      Path logs)
+      throws Exception {
+    if (gateways == null) {
+      String urls =
+          ports.stream()
+              .map(p -> "http://127.0.0.1:" + p)
+              .reduce((a, b) -> a + "," + b)
+              .orElseThrow();
+      gateways =
+          GatewayKillRound.start(
+              bootstrap, topics.prefix(), urls, null, GATEWAY_DOCS, temp.resolve("gw"), logs);
+    }
+    // When a load runs and gateway 0 of 2 is killed with kill -9 while its clients send
+    Load load = Load.start(producer, topics, sent);
+    GatewayKillRound.Figures figures = gateways.killAndCheck(this::read);
+    gateways.restartKilled(logs.resolve("gateway-0-" + round + ".log"));
+    long restartedMillis = millisSince(figures.killedNanos());
+    load.stop();
+    String line =
+        String.format(
+            "| %d | gateway 0 of 2 (clients reconnected within %d ms, %d sends all acked %d ms"
+                + " after the kill, %d resent) | %d | - | %d | %d |",
+            round,
+            figures.reconnectedMillis(),
+            figures.sent(),
+            figures.allAckedMillis(),
+            figures.resent(),
+            figures.firstDeltaMillis(),
+            restartedMillis,
+            sent.get());
+    log.info("round {}: {}", round, line);
+
+    // Then the load too is applied exactly once, gap-free, and verify passes
+    assertExactlyOnceAndVerified(outcomes, sent.get(), bootstrap, topics.prefix());
+    return line;
+  }
+
+  /**
+   * A document or its deltas from processor 0's read API (forwarded when the other owns it; a
+   * partition still moving after an earlier round answers 503 for a while).
+   */
+  private JsonNode read(String path) throws Exception {
+    HttpRequest get = HttpRequest.newBuilder(URI.create(processors.get(0).url() + path)).build();
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + CATCH_UP.toNanos();
+    HttpResponse<String> response = http.send(get, HttpResponse.BodyHandlers.ofString());
+    while (response.statusCode() == 503 && System.nanoTime() - deadline < 0) {
+      Thread.sleep(100);
+      response = http.send(get, HttpResponse.BodyHandlers.ofString());
+    }
+    assertThat(response.statusCode()).as(path + " " + response.body()).isEqualTo(200);
+    return Json.parse(response.body());
+  }
+
   private interface Step {
     void run() throws Exception;
   }
@@ -162,9 +242,12 @@ class ClusterFaultIntegrationTest {
     }
   }
 
-  /** Round r kills, in turn: the active controller, a commands partition leader, a processor. */
+  /**
+   * Round r kills, in turn: the active controller, a commands partition leader, a processor (and
+   * then a gateway: {@link #gatewayRound}).
+   */
   private Restart kill(int round, TopicNames topics, Path logs) throws Exception {
-    switch (round % 3) {
+    switch (round % FAULTS) {
       case 1 -> {
         int node = cluster.activeController();
         cluster.kill(node);
@@ -178,7 +261,7 @@ class ClusterFaultIntegrationTest {
             node);
       }
       default -> {
-        int index = (round / 3) % 2;
+        int index = (round / FAULTS) % 2;
         ProcessorJvm dead = processors.get(index);
         dead.killHard();
         return new Restart(
@@ -237,11 +320,18 @@ class ClusterFaultIntegrationTest {
     boolean allApplied = outcomes.awaitUntil(o -> o.applications().size() >= sent, CATCH_UP);
     assertThat(allApplied).as(() -> "all " + sent + " applied\n" + logTails()).isTrue();
     outcomes.readToEnd(Duration.ofSeconds(10));
-    assertThat(outcomes.applications()).hasSize(sent);
+    assertThat(loadIds(outcomes)).hasSize(sent);
     for (int i = 0; i < sent; i++) {
       assertThat(outcomes.applications().get(id(i))).as("applications of " + id(i)).isEqualTo(1);
     }
-    assertThat(outcomes.rejections()).as("rejections (a replay would show as DUPLICATE)").isEmpty();
+    // A gateway answers an id its client sent again after a kill with a DUPLICATE: only there.
+    assertThat(outcomes.rejections())
+        .as("rejections (a replay would show as DUPLICATE)")
+        .allSatisfy(
+            r -> {
+              assertThat(GATEWAY_DOCS).contains(r.key());
+              assertThat(r.code()).isEqualTo(ErrorCode.DUPLICATE.code());
+            });
     outcomes
         .seqsByDoc()
         .forEach(
@@ -251,14 +341,20 @@ class ClusterFaultIntegrationTest {
                     .containsExactlyElementsOf(
                         LongStream.rangeClosed(1, seqs.size()).boxed().toList()));
     awaitEveryPartitionReadable(processors.get(0));
+    // verify checks every document, the gateway clients' too
     assertThat(VerifyRun.exitCode(bootstrap, prefix, processors.get(0).url()))
         .as("docstream verify exit code")
         .isZero();
   }
 
+  /** The ids of the load's messages applied so far (the gateway clients' ids are others). */
+  private static List<String> loadIds(CommittedOutcomes outcomes) {
+    return outcomes.applications().keySet().stream().filter(id -> id.startsWith("m-")).toList();
+  }
+
   /** Whether messages from {@code firstIndex} on are applied on at least {@code partitions}. */
   private static boolean appliedFrom(CommittedOutcomes outcomes, int firstIndex, int partitions) {
-    return outcomes.applications().keySet().stream()
+    return loadIds(outcomes).stream()
             .mapToInt(id -> Integer.parseInt(id.substring(2)))
             .filter(i -> i >= firstIndex)
             .map(i -> partitionOf(doc(i % DOCUMENTS)))
