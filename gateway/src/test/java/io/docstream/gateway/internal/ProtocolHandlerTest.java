@@ -29,6 +29,7 @@ class ProtocolHandlerTest {
       GatewayLimits.defaults().withMaxSubscriptions(2).withSendsPerSecond(2);
   private final Hub hub =
       new Hub(
+          2,
           listener -> {
             FakeUpstream upstream = new FakeUpstream();
             upstream.listener = listener;
