@@ -100,6 +100,7 @@ public final class GatewayBenchMain implements Callable<Integer> {
                     work,
                     options.gatewayHeapMegabytes,
                     options.gatewayIoThreads,
+                    options.hubThreads,
                     options.gatewayJfr);
             WebSocketClients clients =
                 new WebSocketClients(options.clientThreads, gateway.address(), frames)) {

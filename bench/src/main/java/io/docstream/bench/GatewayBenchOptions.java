@@ -74,6 +74,12 @@ final class GatewayBenchOptions {
   int gatewayIoThreads;
 
   @Option(
+      names = "--hub-threads",
+      defaultValue = "0",
+      description = "gateway.hub.threads (0: the gateway's default, its available processors).")
+  int hubThreads;
+
+  @Option(
       names = "--gateway-jfr",
       description = "Record a JFR profile of the gateway (gateway.jfr in the work directory).")
   boolean gatewayJfr;

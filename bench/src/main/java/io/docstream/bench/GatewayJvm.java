@@ -50,6 +50,7 @@ final class GatewayJvm implements AutoCloseable {
       Path work,
       int heapMegabytes,
       int ioThreads,
+      int hubThreads,
       boolean profile)
       throws IOException {
     byte[] random = new byte[SECRET_BYTES];
@@ -62,6 +63,9 @@ final class GatewayJvm implements AutoCloseable {
     p.setProperty("gateway.host", HOST);
     p.setProperty("gateway.port", Integer.toString(port));
     p.setProperty("gateway.io.threads", Integer.toString(ioThreads));
+    if (hubThreads > 0) {
+      p.setProperty("gateway.hub.threads", Integer.toString(hubThreads));
+    }
     p.setProperty("processor.urls", "http://" + HOST + ":" + processorHttpPort);
     p.setProperty("auth.hs256.secret", secret);
     Path file = work.resolve("gateway.properties");

@@ -85,9 +85,12 @@ record GatewayReport(
         options.commitIntervalMillis);
     line(
         md,
-        "Gateway: its own JVM, -Xms/-Xmx%dm (G1, -XX:+AlwaysPreTouch), gateway.io.threads=%d, every limit at its default (max backlog 1 MiB per connection); HS256 JWT per connection, one viewer each; `json` space (no view rules: one serialization per delta)",
+        "Gateway: its own JVM, -Xms/-Xmx%dm (G1, -XX:+AlwaysPreTouch), gateway.io.threads=%d, gateway.hub.threads=%s, every limit at its default (max backlog 1 MiB per connection); HS256 JWT per connection, one viewer each; `json` space (no view rules: one serialization per delta)",
         options.gatewayHeapMegabytes,
-        options.gatewayIoThreads);
+        options.gatewayIoThreads,
+        options.hubThreads > 0
+            ? Integer.toString(options.hubThreads)
+            : "default (available processors)");
     line(
         md,
         "Clients: %,d WebSocket connections from the bench JVM (Netty client, %d event-loop thread%s), opened at %d/s; connection i subscribes to `json/fan-(i mod %d)`: %d documents, fan-out %.0f; they only receive",

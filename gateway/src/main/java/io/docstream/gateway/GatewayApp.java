@@ -64,6 +64,7 @@ public final class GatewayApp implements AutoCloseable {
       started.add(reads);
       Hub hub =
           new Hub(
+              config.hubThreads(),
               listener ->
                   KafkaUpstream.start(
                       config.bootstrapServers(),

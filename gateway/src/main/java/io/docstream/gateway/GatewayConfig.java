@@ -17,7 +17,10 @@ import java.util.Map;
  * bootstrap.servers                 required
  * topic.prefix                      docstream
  * gateway.host / gateway.port       127.0.0.1 / 8080 (0 picks a free port)
- * gateway.io.threads                2
+ * gateway.io.threads                available processors, at least 2 (Netty event loops: sockets,
+ *                                   WebSocket framing, each connection's writes)
+ * gateway.hub.threads               available processors (routing and fan-out; a document's feed,
+ *                                   subscriptions and pending sends live on one, by its hash)
  * gateway.ping.interval.ms          30000 (ping a client silent this long, close it after twice; 0: off)
  * processor.urls                    http://127.0.0.1:8081 (comma-separated read API base URLs)
  * processor.secret                  sent as X-Docstream-Secret on every read API request (the
@@ -41,6 +44,7 @@ public record GatewayConfig(
     String host,
     int port,
     int ioThreads,
+    int hubThreads,
     long pingIntervalMillis,
     List<String> processorUrls,
     String processorSecret,
@@ -75,12 +79,14 @@ public record GatewayConfig(
           "auth.hs256.secret", "must be at least " + AuthSettings.MIN_SECRET_BYTES + " bytes");
     }
     String jwks = c.string("auth.rs256.jwks", null);
+    int processors = Runtime.getRuntime().availableProcessors();
     return new GatewayConfig(
         c.required("bootstrap.servers"),
         new TopicNames(c.string("topic.prefix", "docstream")),
         c.string("gateway.host", "127.0.0.1"),
         c.intValue("gateway.port", 8080, 0, 65_535),
-        c.intValue("gateway.io.threads", 2, 1, 64),
+        c.intValue("gateway.io.threads", Math.max(2, processors), 1, 256),
+        c.intValue("gateway.hub.threads", processors, 1, 256),
         c.longValue("gateway.ping.interval.ms", 30_000, 0, 3_600_000),
         urls(c.string("processor.urls", "http://127.0.0.1:8081")),
         blankToNull(c.string("processor.secret", null)),
@@ -143,6 +149,7 @@ public record GatewayConfig(
         host,
         newPort,
         ioThreads,
+        hubThreads,
         pingIntervalMillis,
         processorUrls,
         processorSecret,

@@ -23,11 +23,27 @@ class GatewayConfigTest {
     assertThat(c.host()).isEqualTo("127.0.0.1");
     assertThat(c.port()).isEqualTo(8080);
     assertThat(c.pingIntervalMillis()).isEqualTo(30_000);
+    int processors = Runtime.getRuntime().availableProcessors();
+    assertThat(c.hubThreads()).isEqualTo(processors);
+    assertThat(c.ioThreads()).isEqualTo(Math.max(2, processors));
     assertThat(c.topics().deltas()).isEqualTo("docstream.deltas");
     assertThat(c.processorUrls()).containsExactly("http://127.0.0.1:8081");
     assertThat(c.limits()).isEqualTo(GatewayLimits.defaults());
     assertThat(c.auth().enabled()).isFalse();
     assertThat(c.policies().policy("cards").hidden()).containsExactly("/deck");
+  }
+
+  @Test
+  void shouldReadTheThreadCounts() {
+    GatewayConfig c = config(Map.of("gateway.hub.threads", "3", "gateway.io.threads", "5"));
+    assertThat(c.hubThreads()).isEqualTo(3);
+    assertThat(c.ioThreads()).isEqualTo(5);
+    assertThatThrownBy(() -> config(Map.of("gateway.hub.threads", "0")))
+        .isInstanceOf(DocstreamException.class)
+        .satisfies(
+            e ->
+                assertThat(((DocstreamException) e).errorCode())
+                    .isEqualTo(ErrorCode.CONFIG_INVALID));
   }
 
   @Test

@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * One watched document, shared by all its subscribers on this gateway: the document as of {@link
  * #seq}, recent deltas, and the deltas read while a snapshot or missing deltas are being fetched.
- * Owned by the {@link Hub} thread.
+ * Owned by the thread of its document's {@link HubShard}.
  */
 final class Feed {
   /** Deltas held while loading; beyond this the oldest go, and the gap is fetched later. */
@@ -88,6 +88,11 @@ final class Feed {
   /** True when the history holds every delta after {@code since} up to {@link #seq}. */
   boolean historyCovers(long since) {
     return since >= seq || (!history.isEmpty() && history.peekFirst().seq() <= since + 1);
+  }
+
+  /** True when two content hashes match, or one is unknown (data from before hashes). */
+  static boolean sameOrUnknown(String hash, String other) {
+    return hash == null || other == null || hash.equals(other);
   }
 
   /** A snapshot not yet seen committed: its seq and content hash (null when unknown). */

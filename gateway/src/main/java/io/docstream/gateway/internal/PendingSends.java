@@ -23,9 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sends awaiting their outcome, owned by the {@link Hub} thread. A send is produced once its
- * document's partitions are watched (so its outcome cannot be missed), after the previous send to
- * the same document, with actor = the viewer. Ids are unique per (document, actor), so a send is
+ * The sends awaiting their outcome on one hub shard, owned by its thread (a document's sends live
+ * on its document's shard, so an ack follows the delta it acknowledges). A send is produced once
+ * its document's partitions are watched (so its outcome cannot be missed), after the previous send
+ * to the same document, with actor = the viewer. Ids are unique per (document, actor), so a send is
  * settled only by an outcome with the same document, actor and id: an ack on the delta carrying the
  * id, a reject (or an ack for DUPLICATE, with its seq) from the rejections topic, or a reject 4420
  * after the ack timeout.
@@ -36,6 +37,7 @@ final class PendingSends {
   private final ScheduledExecutorService loop;
   private final CommandSink commands;
   private final GatewayLimits limits;
+  private final SendQuota quota;
   private final GatewayMetrics metrics;
   private final Function<String, CompletableFuture<Void>> watch;
   private final Consumer<String> unwatch;
@@ -47,7 +49,8 @@ final class PendingSends {
   private final Map<Client, Set<Pending>> byClient = new HashMap<>();
 
   /**
-   * @param loop the hub's thread
+   * @param loop the shard's thread
+   * @param quota the pending sends per client, all shards together
    * @param watch watches a document's partitions; completes once their positions are fixed
    * @param unwatch undoes one {@code watch}
    */
@@ -55,20 +58,21 @@ final class PendingSends {
       ScheduledExecutorService loop,
       CommandSink commands,
       GatewayLimits limits,
+      SendQuota quota,
       GatewayMetrics metrics,
       Function<String, CompletableFuture<Void>> watch,
       Consumer<String> unwatch) {
     this.loop = loop;
     this.commands = commands;
     this.limits = limits;
+    this.quota = quota;
     this.metrics = metrics;
     this.watch = watch;
     this.unwatch = unwatch;
   }
 
   void send(Client client, String doc, String id, JsonNode body) {
-    Set<Pending> ofClient = byClient.computeIfAbsent(client, c -> new LinkedHashSet<>());
-    if (ofClient.size() >= limits.maxPendingSends()) {
+    if (!quota.tryAcquire(client)) {
       client.deliver(
           reject(
               id,
@@ -79,7 +83,7 @@ final class PendingSends {
     }
     Pending p = new Pending(client, doc, id);
     pending.computeIfAbsent(p.key(), k -> new ArrayList<>(1)).add(p);
-    ofClient.add(p);
+    byClient.computeIfAbsent(client, c -> new LinkedHashSet<>()).add(p);
     p.timeout =
         loop.schedule(
             () ->
@@ -193,6 +197,7 @@ final class PendingSends {
     if (ofClient != null && ofClient.remove(p) && ofClient.isEmpty()) {
       byClient.remove(p.client);
     }
+    quota.release(p.client);
     unwatch.accept(p.doc);
     return true;
   }

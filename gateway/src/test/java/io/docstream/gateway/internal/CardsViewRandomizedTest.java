@@ -44,6 +44,7 @@ class CardsViewRandomizedTest {
   private final SpacePolicies policies = SpacePolicies.defaults();
   private final Hub hub =
       new Hub(
+          2,
           listener -> {
             upstream.listener = listener;
             return upstream;

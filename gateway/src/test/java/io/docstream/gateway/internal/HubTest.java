@@ -40,8 +40,14 @@ class HubTest {
     return hub(limits, SpacePolicies.defaults());
   }
 
+  /** Hub threads; {@link ShardedHubTest} runs every test here again with several. */
+  int threads() {
+    return 1;
+  }
+
   private Hub hub(GatewayLimits limits, SpacePolicies policies) {
     return new Hub(
+        threads(),
         listener -> {
           upstream.listener = listener;
           return upstream;
