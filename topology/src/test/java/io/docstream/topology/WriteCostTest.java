@@ -94,13 +94,6 @@ class WriteCostTest {
         }
         long deltas = bytesWritten(f, "docstream.deltas");
         long all = deltas + bytesWritten(f, null);
-        System.out.println(
-            "PHYS "
-                + valueChars
-                + " all/msg="
-                + all / messages
-                + " delta/msg="
-                + deltas / messages);
         assertThat(all)
             .as(
                 "bytes per message (%d-character values): %d, delta %d",
