@@ -96,10 +96,11 @@ public final class BenchMain implements Callable<Integer> {
                 args,
                 work.resolve("pass-through.log"));
         OutputProbe probe = new OutputProbe(bootstrap, out, List.of());
-        LoadGenerator generator = new LoadGenerator(bootstrap)) {
+        LoadGenerator generator = new LoadGenerator(bootstrap);
+        WriteMeter writes = new WriteMeter(bootstrap, WriteMeter.allBut(in))) {
       Workload workload = new Workload(in, "pt", Workload.docs("pt", options.documents));
       Procedure.awaitEndToEnd(generator, probe, workload);
-      return new Procedure(options)
+      return new Procedure(options, writes)
           .run(
               "pass-through EOS v2",
               0,
@@ -125,10 +126,12 @@ public final class BenchMain implements Callable<Integer> {
                 work,
                 httpPort,
                 options.heapMegabytes,
-                options.commitIntervalMillis);
+                options.commitIntervalMillis,
+                options.processorSettings);
         OutputProbe probe =
             new OutputProbe(bootstrap, topics.deltas(), List.of(topics.rejections()));
-        LoadGenerator generator = new LoadGenerator(bootstrap)) {
+        LoadGenerator generator = new LoadGenerator(bootstrap);
+        WriteMeter writes = new WriteMeter(bootstrap, WriteMeter.allBut(topics.commands()))) {
       boolean first = true;
       for (int size : options.documentBytes) {
         if (!fits(options.estimateSeconds(first))) {
@@ -150,7 +153,7 @@ public final class BenchMain implements Callable<Integer> {
         Duration warmUp =
             Duration.ofSeconds(first ? options.warmUpSeconds : options.shortWarmUpSeconds);
         results.add(
-            new Procedure(options)
+            new Procedure(options, writes)
                 .run("docstream", size, stored, jvm, generator, probe, workload, warmUp));
         first = false;
       }

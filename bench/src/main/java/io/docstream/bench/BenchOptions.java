@@ -2,6 +2,8 @@ package io.docstream.bench;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import picocli.CommandLine.Option;
 
 /** The knobs of a bench run; the defaults keep a whole run under ten minutes on two cores. */
@@ -48,6 +50,12 @@ final class BenchOptions {
 
   @Option(names = "--commit-interval-ms", defaultValue = "100")
   long commitIntervalMillis;
+
+  @Option(
+      names = "--processor-setting",
+      description =
+          "key=value added to the processor's properties (repeatable), e.g. kafka.batch.size=65536.")
+  Map<String, String> processorSettings = new TreeMap<>();
 
   @Option(names = "--max-minutes", defaultValue = "10", description = "Skip what would not fit.")
   int maxMinutes;

@@ -11,6 +11,7 @@ package io.docstream.bench;
  * @param pacedPerSecond the paced rate
  * @param cpuMillisPerMessage CPU time of the target's JVM per message in the latency window
  * @param rejections records on the rejections topic (a clean run has none)
+ * @param writes what the target wrote to the broker per message in the throughput window
  * @param notes anything that went wrong (undrained backlog, ...), or empty
  */
 record Measurement(
@@ -22,4 +23,12 @@ record Measurement(
     int pacedPerSecond,
     double cpuMillisPerMessage,
     long rejections,
-    String notes) {}
+    Writes writes,
+    String notes) {
+
+  /**
+   * Per committed message: records (end offsets, transaction markers included) and log bytes on
+   * disk, over every topic the target writes (outputs and changelogs).
+   */
+  record Writes(double records, double bytes) {}
+}

@@ -25,9 +25,14 @@ final class Procedure {
   private static final long MIN_IN_FLIGHT = 20_000;
 
   private final BenchOptions options;
+  private final WriteMeter writeMeter;
 
-  Procedure(BenchOptions options) {
+  /**
+   * @param writeMeter counts what the target writes over the throughput window
+   */
+  Procedure(BenchOptions options, WriteMeter writeMeter) {
     this.options = options;
+    this.writeMeter = writeMeter;
   }
 
   static long maxInFlight(BenchOptions options) {
@@ -78,12 +83,16 @@ final class Procedure {
 
     Duration saturated = Duration.ofSeconds(options.throughputSeconds);
     log.info("{} {} B: throughput window {} s", target, documentBytes, saturated.toSeconds());
+    WriteMeter.Totals writesBefore = writeMeter.totals();
+    long receivedBeforeWrites = probe.received();
     generator.saturating(workload, SETTLE, probe::received, maxInFlight(options));
     long startCount = probe.received();
     long startNanos = System.nanoTime();
     generator.saturating(workload, saturated, probe::received, maxInFlight(options));
     double throughput = (probe.received() - startCount) * 1e9 / (System.nanoTime() - startNanos);
     drain(generator, probe, "throughput window", notes);
+    Measurement.Writes writes =
+        writesPerMessage(writesBefore, probe.received() - receivedBeforeWrites);
     jvm.requireAlive();
     Measurement m =
         new Measurement(
@@ -95,9 +104,23 @@ final class Procedure {
             rate,
             messages == 0 ? 0 : (double) cpu / messages,
             probe.other(),
+            writes,
             notes.toString());
     log.info("{}", m);
     return m;
+  }
+
+  /**
+   * Records and bytes written per message from {@code before} (taken with nothing in flight) to now
+   * (drained again), over {@code messages} committed outputs.
+   */
+  private Measurement.Writes writesPerMessage(WriteMeter.Totals before, long messages)
+      throws InterruptedException {
+    WriteMeter.Totals written = writeMeter.totals().minus(before);
+    return messages == 0
+        ? new Measurement.Writes(0, 0)
+        : new Measurement.Writes(
+            (double) written.records() / messages, (double) written.bytes() / messages);
   }
 
   private static void drain(

@@ -64,6 +64,9 @@ record Report(
         "Stream: one-field updates (`{\"id\":..., \"body\":{\"u3\": n}}`, ~%d bytes) round-robin over %d documents; the same stream for every target",
         Workload.typicalUpdateBytes(),
         options.documents);
+    if (!options.processorSettings.isEmpty()) {
+      line(md, "Processor settings added: %s", options.processorSettings);
+    }
     line(
         md,
         "Documents pre-filled to size with 1000-character fields before their updates; docstream's cache is 64 MiB per task (default)");
@@ -83,14 +86,14 @@ record Report(
     line(md, "Whole run: %d s", elapsed.toSeconds());
     md.append("\n## Results\n\n")
         .append(
-            "| target | document | max msg/s | p50 ms | p99 ms | p99.9 ms | max ms | samples | target CPU ms/msg | notes |\n")
-        .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            "| target | document | max msg/s | p50 ms | p99 ms | p99.9 ms | max ms | samples | target CPU ms/msg | records/msg | bytes/msg | notes |\n")
+        .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (Measurement m : results) {
       Latencies.Summary l = m.latency();
       md.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %,.0f | %d | %d | %d | %d | %,d | %.3f | %s |%n",
+              "| %s | %s | %,.0f | %d | %d | %d | %d | %,d | %.3f | %.2f | %.0f | %s |%n",
               m.target(),
               m.documentBytes() == 0
                   ? "-"
@@ -102,12 +105,17 @@ record Report(
               l.max(),
               l.samples(),
               m.cpuMillisPerMessage(),
+              m.writes().records(),
+              m.writes().bytes(),
               notes(m)));
     }
     md.append(
         "\n\"max msg/s\" is the committed output rate while the generator saturates the target "
             + "(generator, consumer, broker and target share the cores). Latency columns are at the "
-            + "paced rate.\n");
+            + "paced rate. \"records/msg\" and \"bytes/msg\" are what the target wrote to the "
+            + "broker per committed message over the throughput window (settle, window and drain): "
+            + "end offsets (transaction markers included) and log bytes on disk (record-batch "
+            + "framing included) of every topic it writes, outputs and changelogs.\n");
     if (!skipped.isEmpty()) {
       md.append("\nSkipped: ").append(String.join("; ", skipped)).append('\n');
     }

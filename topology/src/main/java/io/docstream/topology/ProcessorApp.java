@@ -145,6 +145,11 @@ public final class ProcessorApp implements AutoCloseable {
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
     props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
     props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbTuning.class);
+    // Each task reads one partition (the commands topic is the only source), so there is nothing
+    // to wait for across partitions; idling only costs the per-record readiness check (it formats
+    // a log string per call: ~5% of the stream thread at 1 KiB). kafka.max.task.idle.ms wins.
+    props.putIfAbsent(
+        StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
     props.put(
         StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
         ProcessorConfig.MAX_RECORD_BYTES);

@@ -63,6 +63,21 @@ class ProcessorConfigTest {
   }
 
   @Test
+  void shouldNotIdleTasksUnlessTold() {
+    HostInfo self = new HostInfo("127.0.0.1", 8081);
+    ProcessorConfig defaults =
+        ProcessorConfig.from(new ConfigReader(Map.of("bootstrap.servers", "x:1")));
+    ProcessorConfig told =
+        ProcessorConfig.from(
+            new ConfigReader(Map.of("bootstrap.servers", "x:1", "kafka.max.task.idle.ms", "0")));
+    assertThat(ProcessorApp.streamsProps(defaults, self))
+        .containsEntry(
+            StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+    assertThat(ProcessorApp.streamsProps(told, self))
+        .containsEntry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "0");
+  }
+
+  @Test
   void shouldRequireBootstrapServers() {
     assertThatThrownBy(() -> ProcessorConfig.from(new ConfigReader(Map.of())))
         .hasMessageContaining("bootstrap.servers");

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.docstream.serdes.Json;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.test.TestRecord;
@@ -67,6 +69,40 @@ class WriteCostTest {
     }
   }
 
+  /**
+   * The physics with every byte counted: key, value and headers of every record to every changelog
+   * and to deltas, with entries and meta written once per message (TopologyTestDriver commits after
+   * each record, the worst case; a real commit folds a document's entries and meta over all its
+   * messages). A message writes the values it changes (entries), its delta, and the delta's copy in
+   * the history: at most 3 x its delta record's bytes + 200 B, whatever the patch size, with a full
+   * dedupe window (4 dedupe records per message).
+   */
+  @Test
+  void shouldWriteAtMostThreeTimesTheDeltaPlus200BytesPerMessage() {
+    for (int valueChars : new int[] {1, 1000}) {
+      Path dir = stateDir.resolve("value-" + valueChars);
+      try (TopologyFixture f =
+          new TopologyFixture(
+              dir, Map.of("dedupe.window.messages", "50", "dedupe.window.ms", "1000"))) {
+        int messages = 100;
+        for (int i = 0; i < 200 + messages; i++) {
+          if (i == 200) {
+            drainAll(f);
+          }
+          String value = (i + "-" + "x".repeat(valueChars)).substring(0, valueChars);
+          f.send("json/busy", "m-" + i, "{\"text\":\"" + value + "\"}", "alice", 1000L * i);
+        }
+        long deltas = bytesWritten(f, "docstream.deltas");
+        long all = deltas + bytesWritten(f, null);
+        assertThat(all)
+            .as(
+                "bytes per message (%d-character values): %d, delta %d",
+                valueChars, all / messages, deltas / messages)
+            .isLessThanOrEqualTo(3 * deltas + 200L * messages);
+      }
+    }
+  }
+
   private static Map<String, Long> recordsWritten(TopologyFixture f) {
     Map<String, Long> out = new java.util.TreeMap<>();
     for (String topic : f.driver.producedTopicNames()) {
@@ -83,7 +119,10 @@ class WriteCostTest {
     bytesWritten(f, null);
   }
 
-  /** Sums key and value bytes produced since the last call, on one topic or on every one. */
+  /**
+   * Sums key, value and header bytes of the records produced since the last read, on one topic or
+   * on every one.
+   */
   private static long bytesWritten(TopologyFixture f, String onlyTopic) {
     long total = 0;
     for (String topic : f.driver.producedTopicNames()) {
@@ -96,6 +135,11 @@ class WriteCostTest {
       for (TestRecord<byte[], byte[]> r : out.readRecordsToList()) {
         total +=
             (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length);
+        for (Header h : r.headers()) {
+          total +=
+              h.key().getBytes(StandardCharsets.UTF_8).length
+                  + (h.value() == null ? 0 : h.value().length);
+        }
       }
     }
     return total;

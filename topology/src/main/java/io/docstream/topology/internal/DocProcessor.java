@@ -17,6 +17,7 @@ import io.docstream.topology.ProcessorMetrics;
 import io.docstream.topology.SkipRecords;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -56,6 +57,14 @@ public final class DocProcessor implements Processor<byte[], byte[], byte[], byt
   private static final int MAX_REJECTION_KEY_BYTES = 1024;
 
   private final Settings settings;
+
+  /** Reused for every record key: this processor instance runs on one stream thread. */
+  private final CharsetDecoder keyDecoder =
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
+
   private ProcessorContext<byte[], byte[]> context;
   private DocumentState state;
   private DocumentApplier applier;
@@ -283,16 +292,12 @@ public final class DocProcessor implements Processor<byte[], byte[], byte[], byt
     return cut.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static String decodeKey(byte[] key) {
+  private String decodeKey(byte[] key) {
     if (key == null) {
       return null;
     }
     try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(key))
-          .toString();
+      return keyDecoder.decode(ByteBuffer.wrap(key)).toString();
     } catch (CharacterCodingException e) {
       throw new DocstreamException(ErrorCode.DOC_KEY_INVALID, "record key is not UTF-8");
     }

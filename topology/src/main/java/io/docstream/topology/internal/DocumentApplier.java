@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.docstream.document.TrackedDocument;
 import io.docstream.serdes.Command;
 import io.docstream.serdes.Delta;
+import io.docstream.serdes.DeltaJson;
 import io.docstream.serdes.DocKey;
 import io.docstream.serdes.DocstreamException;
 import io.docstream.serdes.ErrorCode;
@@ -210,7 +211,7 @@ final class DocumentApplier {
             ts,
             command.actor(),
             ContentHash.hex(entry.meta().hash() + plan.hashChange()));
-    byte[] serialized = Json.bytes(delta);
+    byte[] serialized = DeltaJson.bytes(delta);
     if (serialized.length > maxDeltaBytes) {
       throw tooLarge(ErrorCode.DELTA_TOO_LARGE, serialized.length + " bytes of delta");
     }
