@@ -9,6 +9,8 @@ import io.docstream.serdes.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
@@ -97,5 +99,69 @@ class ProcessorConfigTest {
                     new ConfigReader(Map.of("bootstrap.servers", "x:1", "http.secret", "short"))))
         .isInstanceOf(DocstreamException.class)
         .hasMessageContaining("http.secret");
+  }
+
+  @Test
+  void shouldSetTheLowLatencyProfilesDocumentedValues() throws Exception {
+    ProcessorConfig config =
+        ProcessorConfig.from(
+            new ConfigReader(Map.of("bootstrap.servers", "x:1", "profile", "low-latency")));
+    Properties props = ProcessorApp.streamsProps(config, new HostInfo("127.0.0.1", 8081));
+
+    assertThat(props)
+        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 20L)
+        .containsEntry(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5")
+        .containsEntry(StreamsConfig.POLL_MS_CONFIG, "10");
+    String readme = Files.readString(Path.of("..", "README.md"));
+    assertThat(readme)
+        .as("README.md's profile row lists every setting of the profile")
+        .contains(
+            "`low-latency`: `commit.interval.ms=20`, `kafka.producer.linger.ms=5`,"
+                + " `kafka.poll.ms=10`");
+    assertThat(ProcessorProfile.LOW_LATENCY.settings()).hasSize(3);
+  }
+
+  @Test
+  void shouldLetAnExplicitKeyWinOverTheProfile() {
+    ProcessorConfig config =
+        ProcessorConfig.from(
+            new ConfigReader(
+                Map.of(
+                    "bootstrap.servers", "x:1",
+                    "profile", "low-latency",
+                    "commit.interval.ms", "50",
+                    "kafka.producer.linger.ms", "0")));
+    Properties props = ProcessorApp.streamsProps(config, new HostInfo("127.0.0.1", 8081));
+
+    assertThat(props)
+        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50L)
+        .containsEntry(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "0")
+        .containsEntry(StreamsConfig.POLL_MS_CONFIG, "10");
+  }
+
+  @Test
+  void shouldLeaveKafkaStreamsDefaultsAloneWithoutAProfile() {
+    ProcessorConfig config =
+        ProcessorConfig.from(new ConfigReader(Map.of("bootstrap.servers", "x:1")));
+    Properties props = ProcessorApp.streamsProps(config, new HostInfo("127.0.0.1", 8081));
+
+    assertThat(props)
+        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100L)
+        .doesNotContainKey(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG))
+        .doesNotContainKey(StreamsConfig.POLL_MS_CONFIG);
+  }
+
+  @Test
+  void shouldRejectAnUnknownProfileListingTheKnownOnes() {
+    assertThatThrownBy(
+            () ->
+                ProcessorConfig.from(
+                    new ConfigReader(Map.of("bootstrap.servers", "x:1", "profile", "fast"))))
+        .isInstanceOfSatisfying(
+            DocstreamException.class,
+            e -> {
+              assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFIG_INVALID);
+              assertThat(e.getMessage()).contains("profile", "default, low-latency", "'fast'");
+            });
   }
 }
