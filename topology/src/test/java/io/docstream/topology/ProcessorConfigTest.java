@@ -112,6 +112,11 @@ class ProcessorConfigTest {
         .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 20L)
         .containsEntry(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5")
         .containsEntry(StreamsConfig.POLL_MS_CONFIG, "10");
+    StreamsConfig streams = new StreamsConfig(props);
+    assertThat(streams.getProducerConfigs("p"))
+        .as("the profile's linger wins over Streams' exactly-once default of 100 ms")
+        .containsEntry(ProducerConfig.LINGER_MS_CONFIG, "5");
+    assertThat(streams.getLong(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(10L);
     String readme = Files.readString(Path.of("..", "README.md"));
     assertThat(readme)
         .as("README.md's profile row lists every setting of the profile")
