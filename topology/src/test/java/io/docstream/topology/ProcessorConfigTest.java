@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
@@ -110,20 +109,13 @@ class ProcessorConfigTest {
 
     assertThat(props)
         .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 20L)
-        .containsEntry(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5")
         .containsEntry(StreamsConfig.POLL_MS_CONFIG, "10");
-    StreamsConfig streams = new StreamsConfig(props);
-    assertThat(streams.getProducerConfigs("p"))
-        .as("the profile's linger wins over Streams' exactly-once default of 100 ms")
-        .containsEntry(ProducerConfig.LINGER_MS_CONFIG, "5");
-    assertThat(streams.getLong(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(10L);
+    assertThat(new StreamsConfig(props).getLong(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(10L);
     String readme = Files.readString(Path.of("..", "README.md"));
     assertThat(readme)
         .as("README.md's profile row lists every setting of the profile")
-        .contains(
-            "`low-latency`: `commit.interval.ms=20`, `kafka.producer.linger.ms=5`,"
-                + " `kafka.poll.ms=10`");
-    assertThat(ProcessorProfile.LOW_LATENCY.settings()).hasSize(3);
+        .contains("`low-latency`: `commit.interval.ms=20`, `kafka.poll.ms=10`");
+    assertThat(ProcessorProfile.LOW_LATENCY.settings()).hasSize(2);
   }
 
   @Test
@@ -135,13 +127,12 @@ class ProcessorConfigTest {
                     "bootstrap.servers", "x:1",
                     "profile", "low-latency",
                     "commit.interval.ms", "50",
-                    "kafka.producer.linger.ms", "0")));
+                    "kafka.poll.ms", "30")));
     Properties props = ProcessorApp.streamsProps(config, new HostInfo("127.0.0.1", 8081));
 
     assertThat(props)
         .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50L)
-        .containsEntry(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "0")
-        .containsEntry(StreamsConfig.POLL_MS_CONFIG, "10");
+        .containsEntry(StreamsConfig.POLL_MS_CONFIG, "30");
   }
 
   @Test
@@ -152,7 +143,6 @@ class ProcessorConfigTest {
 
     assertThat(props)
         .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100L)
-        .doesNotContainKey(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG))
         .doesNotContainKey(StreamsConfig.POLL_MS_CONFIG);
   }
 
