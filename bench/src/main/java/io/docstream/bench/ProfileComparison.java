@@ -27,9 +27,9 @@ final class ProfileComparison {
     md.append("\n## Latency against the pass-through, per profile\n\n")
         .append(
             "Each profile's docstream measurement next to the pass-through run with the same Kafka"
-                + " Streams settings (the profile's commit interval, producer linger and poll"
-                + " wait) at the same paced rate. Ratio: docstream p99 / pass-through p99. Cost:"
-                + " docstream's saturated rate against the first profile's.\n\n")
+                + " Streams settings (those in the settings column) at the same paced rate. Ratio:"
+                + " docstream p99 / pass-through p99. Cost: docstream's saturated rate against the"
+                + " first profile's.\n\n")
         .append(
             "| profile | settings | document | paced msg/s (of docstream max) | pass-through p50 / p99 / p99.9 ms | docstream p50 / p99 / p99.9 ms | p99 ratio | pass-through max msg/s | docstream max msg/s | cost |\n")
         .append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
