@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -40,6 +41,7 @@ public final class BenchMain implements Callable<Integer> {
 
   private long startNanos;
   private final List<String> skipped = new ArrayList<>();
+  private final ProfileComparison profiles = new ProfileComparison();
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new BenchMain()).execute(args));
@@ -56,20 +58,41 @@ public final class BenchMain implements Callable<Integer> {
         KafkaBroker.start(
             BrokerOptions.inDirectory(work.resolve("broker"))
                 .withHeapMegabytes(options.brokerHeapMegabytes))) {
-      results.add(passThrough(broker.bootstrapServers(), work));
-      results.addAll(docstream(broker.bootstrapServers(), work));
+      for (TargetSettings settings : targetSettings()) {
+        Measurement passThrough = passThrough(broker.bootstrapServers(), work, settings);
+        List<Measurement> docstream = docstream(broker.bootstrapServers(), work, settings);
+        results.add(passThrough);
+        results.addAll(docstream);
+        profiles.add(new ProfileComparison.Pair(settings, passThrough, docstream));
+      }
     }
     Path report =
-        new Report(options, conditions, Conditions.loadAverage(), results, skipped, elapsed())
+        new Report(
+                options,
+                conditions,
+                Conditions.loadAverage(),
+                results,
+                skipped,
+                elapsed(),
+                profiles)
             .writeTo(options.resultsDir);
     System.out.println(Files.readString(report));
     System.out.println("written to " + report);
     return 0;
   }
 
-  private Measurement passThrough(String bootstrap, Path work) throws Exception {
-    String in = "pass-through.in";
-    String out = "pass-through.out";
+  /** One pass-through / docstream pair per {@code --profiles} entry, else one at the interval. */
+  private List<TargetSettings> targetSettings() {
+    if (options.profiles.isEmpty()) {
+      return List.of(TargetSettings.commitInterval(options.commitIntervalMillis));
+    }
+    return options.profiles.stream().map(TargetSettings::parse).toList();
+  }
+
+  private Measurement passThrough(String bootstrap, Path work, TargetSettings settings)
+      throws Exception {
+    String in = "pass-through" + settings.suffix() + ".in";
+    String out = "pass-through" + settings.suffix() + ".out";
     short one = 1;
     try (Admin admin = Admin.create(TopicSetup.adminProps(bootstrap, Map.of()))) {
       admin
@@ -81,20 +104,21 @@ public final class BenchMain implements Callable<Integer> {
           .get();
     }
     List<String> args =
-        List.of(
-            bootstrap,
-            "bench-pass-through",
-            in,
-            out,
-            work.resolve("pass-through-state").toString(),
-            Long.toString(options.commitIntervalMillis));
+        new ArrayList<>(
+            List.of(
+                bootstrap,
+                "bench-pass-through" + settings.suffix(),
+                in,
+                out,
+                work.resolve("pass-through-state" + settings.suffix()).toString()));
+    settings.streams().forEach((k, v) -> args.add(k + "=" + v));
     try (ChildJvm jvm =
             ChildJvm.start(
                 "pass-through",
                 options.heapMegabytes,
                 PassThroughMain.class.getName(),
                 args,
-                work.resolve("pass-through.log"));
+                work.resolve("pass-through" + settings.suffix() + ".log"));
         OutputProbe probe = new OutputProbe(bootstrap, out, List.of());
         LoadGenerator generator = new LoadGenerator(bootstrap);
         WriteMeter writes = new WriteMeter(bootstrap, WriteMeter.allBut(in))) {
@@ -102,7 +126,7 @@ public final class BenchMain implements Callable<Integer> {
       Procedure.awaitEndToEnd(generator, probe, workload);
       return new Procedure(options, writes)
           .run(
-              "pass-through EOS v2",
+              "pass-through EOS v2" + settings.label(),
               0,
               0,
               jvm,
@@ -113,8 +137,9 @@ public final class BenchMain implements Callable<Integer> {
     }
   }
 
-  private List<Measurement> docstream(String bootstrap, Path work) throws Exception {
-    TopicNames topics = new TopicNames("bench");
+  private List<Measurement> docstream(String bootstrap, Path work, TargetSettings settings)
+      throws Exception {
+    TopicNames topics = new TopicNames("bench" + settings.suffix());
     TopicSetup.ensure(
         TopicSetup.adminProps(bootstrap, Map.of()), topics, options.partitions, (short) 1);
     int httpPort = Ports.free();
@@ -123,11 +148,12 @@ public final class BenchMain implements Callable<Integer> {
             ProcessorJvm.start(
                 bootstrap,
                 topics,
+                settings.suffix(),
                 work,
                 httpPort,
                 options.heapMegabytes,
-                options.commitIntervalMillis,
-                options.processorSettings);
+                withBenchSettings(settings.processor()),
+                processorJvmOptions(work, settings));
         OutputProbe probe =
             new OutputProbe(bootstrap, topics.deltas(), List.of(topics.rejections()));
         LoadGenerator generator = new LoadGenerator(bootstrap);
@@ -154,11 +180,35 @@ public final class BenchMain implements Callable<Integer> {
             Duration.ofSeconds(first ? options.warmUpSeconds : options.shortWarmUpSeconds);
         results.add(
             new Procedure(options, writes)
-                .run("docstream", size, stored, jvm, generator, probe, workload, warmUp));
+                .run(
+                    "docstream" + settings.label(),
+                    size,
+                    stored,
+                    jvm,
+                    generator,
+                    probe,
+                    workload,
+                    warmUp));
         first = false;
       }
     }
     return results;
+  }
+
+  /** With {@code --processor-jfr}, a flight recording written to the work directory at exit. */
+  /** A profile's processor settings with the run's {@code --processor-setting}s on top. */
+  private Map<String, String> withBenchSettings(Map<String, String> profile) {
+    Map<String, String> all = new TreeMap<>(profile);
+    all.putAll(options.processorSettings);
+    return all;
+  }
+
+  private List<String> processorJvmOptions(Path work, TargetSettings settings) {
+    if (!options.processorJfr) {
+      return List.of();
+    }
+    Path jfr = work.resolve("processor" + settings.suffix() + ".jfr");
+    return List.of("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr);
   }
 
   /** The size of one document's {@code data} as the read API serves it. */

@@ -57,6 +57,21 @@ final class BenchOptions {
           "key=value added to the processor's properties (repeatable), e.g. kafka.batch.size=65536.")
   Map<String, String> processorSettings = new TreeMap<>();
 
+  @Option(
+      names = "--profiles",
+      split = ",",
+      description =
+          "Processor profiles (e.g. default,low-latency): per profile the pass-through with the"
+              + " profile's Kafka Streams settings, then docstream with profile=<name>; an entry"
+              + " commit.interval.ms=<ms> runs both without a profile at that interval. Replaces"
+              + " --commit-interval-ms.")
+  List<String> profiles = List.of();
+
+  @Option(
+      names = "--processor-jfr",
+      description = "Record a JFR profile of each processor JVM into the work directory.")
+  boolean processorJfr;
+
   @Option(names = "--max-minutes", defaultValue = "10", description = "Skip what would not fit.")
   int maxMinutes;
 

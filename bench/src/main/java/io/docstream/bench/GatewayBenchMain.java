@@ -79,10 +79,12 @@ public final class GatewayBenchMain implements Callable<Integer> {
               ProcessorJvm.start(
                   bootstrap,
                   topics,
+                  "",
                   work,
                   httpPort,
                   options.processorHeapMegabytes,
-                  options.commitIntervalMillis);
+                  options.processorSettings().processor(),
+                  List.of());
           OutputProbe probe =
               new OutputProbe(bootstrap, topics.deltas(), List.of(topics.rejections()));
           LoadGenerator generator = new LoadGenerator(bootstrap)) {

@@ -96,6 +96,18 @@ final class GatewayBenchOptions {
   @Option(names = "--commit-interval-ms", defaultValue = "100", description = "Processor.")
   long commitIntervalMillis;
 
+  @Option(
+      names = "--processor-profile",
+      description = "Processor profile (e.g. low-latency); replaces --commit-interval-ms.")
+  String processorProfile;
+
+  /** The processor's settings: its profile if one is given, else the commit interval. */
+  TargetSettings processorSettings() {
+    return processorProfile == null
+        ? TargetSettings.commitInterval(commitIntervalMillis)
+        : TargetSettings.profile(processorProfile);
+  }
+
   @Option(names = "--max-minutes", defaultValue = "10", description = "Skip what would not fit.")
   int maxMinutes;
 

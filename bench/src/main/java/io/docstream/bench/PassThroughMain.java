@@ -12,7 +12,8 @@ import org.apache.kafka.streams.Topology;
  * The ceiling: an exactly_once_v2 topology that copies every record from one topic to another, with
  * the same threads, commit interval and guarantee as the processor, and no work in between.
  *
- * <p>Arguments: bootstrap, application id, input topic, output topic, state dir, commit interval.
+ * <p>Arguments: bootstrap, application id, input topic, output topic, state dir, then Kafka Streams
+ * settings as {@code key=value} (the commit interval and whatever else the processor runs with).
  */
 public final class PassThroughMain {
   private PassThroughMain() {}
@@ -25,7 +26,10 @@ public final class PassThroughMain {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, args[1]);
     props.put(StreamsConfig.STATE_DIR_CONFIG, args[4]);
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.parseLong(args[5]));
+    for (int i = 5; i < args.length; i++) {
+      int eq = args[i].indexOf('=');
+      props.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+    }
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
     KafkaStreams streams = new KafkaStreams(topology, props);

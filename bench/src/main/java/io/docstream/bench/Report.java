@@ -17,7 +17,8 @@ record Report(
     String loadAtEnd,
     List<Measurement> results,
     List<String> skipped,
-    Duration elapsed) {
+    Duration elapsed,
+    ProfileComparison profiles) {
 
   /** Writes {@code <dir>/<date>.md}, or {@code <date>-2.md} etc. if that exists. */
   Path writeTo(Path dir) throws IOException {
@@ -51,9 +52,11 @@ record Report(
         options.brokerHeapMegabytes);
     line(
         md,
-        "Target: its own JVM, -Xms/-Xmx%dm, 1 stream thread, exactly_once_v2, commit.interval.ms=%d, %d partitions",
+        "Target: its own JVM, -Xms/-Xmx%dm, 1 stream thread, exactly_once_v2, %s, %d partitions",
         options.heapMegabytes,
-        options.commitIntervalMillis,
+        options.profiles.isEmpty()
+            ? "commit.interval.ms=" + options.commitIntervalMillis
+            : "each profile's settings (see the per-profile table)",
         options.partitions);
     line(
         md,
@@ -116,6 +119,7 @@ record Report(
             + "broker per committed message over the throughput window (settle, window and drain): "
             + "end offsets (transaction markers included) and log bytes on disk (record-batch "
             + "framing included) of every topic it writes, outputs and changelogs.\n");
+    md.append(profiles.markdown());
     if (!skipped.isEmpty()) {
       md.append("\nSkipped: ").append(String.join("; ", skipped)).append('\n');
     }

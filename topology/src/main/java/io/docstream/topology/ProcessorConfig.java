@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * is listed in README.md, "Operate it".
  *
  * @param kafka client settings passed through to Kafka Streams (keys {@code kafka.*}, prefix
- *     removed), e.g. security settings
+ *     removed), e.g. security settings, over those of the {@link ProcessorProfile}
  * @param spaces space settings ({@code spaces.*}, prefix kept)
  * @param skipRecords offsets of the commands topic answered with RECORD_SKIPPED unprocessed
  * @param healthWindowMillis /healthz is unhealthy while stream threads failed twice within this
@@ -54,12 +54,14 @@ public record ProcessorConfig(
   public static final int MAX_RECORD_BYTES = DocumentStores.MAX_CHANGELOG_RECORD_BYTES;
 
   private static final int MIN_SECRET_CHARS = 16;
+  private static final String KAFKA_PREFIX = "kafka.";
 
   public static ProcessorConfig from(ConfigReader c) {
     long mib = 1024L * 1024;
     Map<String, String> spaces = new TreeMap<>();
     c.withPrefix("spaces.").forEach((k, v) -> spaces.put("spaces." + k, v));
     String httpHost = c.string("http.host", "127.0.0.1");
+    ProcessorProfile profile = ProcessorProfile.from(c);
     return new ProcessorConfig(
         c.required("bootstrap.servers"),
         c.string("application.id", "docstream"),
@@ -80,14 +82,30 @@ public record ProcessorConfig(
             c.longValue("cache.bytes", 64 * mib, 0, 1L << 40),
             c.longValue("max.document.bytes", 16 * mib, 1024, 1L << 40)),
         c.longValue("timer.interval.ms", 250, 10, 60_000),
-        c.longValue("commit.interval.ms", 100, 1, 60_000),
+        c.longValue(
+            "commit.interval.ms", Long.parseLong(profile.setting("commit.interval.ms")), 1, 60_000),
         c.intValue("stream.threads", 1, 1, 64),
         c.intValue("num.standby.replicas", 0, 0, 16),
         SkipRecords.parse("skip.records", c.string("skip.records", "")),
         c.longValue("health.window.ms", 120_000, 100, 3_600_000),
         c.intValue("log.rejections.per.second", 10, 1, 100_000),
-        c.withPrefix("kafka."),
+        kafka(c, profile),
         spaces);
+  }
+
+  /** The profile's {@code kafka.*} settings under the configuration's own. */
+  private static Map<String, String> kafka(ConfigReader c, ProcessorProfile profile) {
+    Map<String, String> kafka = new TreeMap<>();
+    profile
+        .settings()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith(KAFKA_PREFIX)) {
+                kafka.put(k.substring(KAFKA_PREFIX.length()), v);
+              }
+            });
+    kafka.putAll(c.withPrefix(KAFKA_PREFIX));
+    return kafka;
   }
 
   private static Optional<String> secret(ConfigReader c, String key) {

@@ -9,6 +9,7 @@ import io.docstream.serdes.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
@@ -112,5 +113,65 @@ class ProcessorConfigTest {
                     new ConfigReader(Map.of("bootstrap.servers", "x:1", "http.secret", "short"))))
         .isInstanceOf(DocstreamException.class)
         .hasMessageContaining("http.secret");
+  }
+
+  @Test
+  void shouldSetTheLowLatencyProfilesDocumentedValues() throws Exception {
+    ProcessorConfig config =
+        ProcessorConfig.from(
+            new ConfigReader(Map.of("bootstrap.servers", "x:1", "profile", "low-latency")));
+    Properties props = ProcessorApp.streamsProps(config, new HostInfo("127.0.0.1", 8081));
+
+    assertThat(props)
+        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 20L)
+        .containsEntry(StreamsConfig.POLL_MS_CONFIG, "10");
+    assertThat(new StreamsConfig(props).getLong(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(10L);
+    String readme = Files.readString(Path.of("..", "README.md"));
+    assertThat(readme)
+        .as("README.md's profile row lists every setting of the profile")
+        .contains("`low-latency`: `commit.interval.ms=20`, `kafka.poll.ms=10`");
+    assertThat(ProcessorProfile.LOW_LATENCY.settings()).hasSize(2);
+  }
+
+  @Test
+  void shouldLetAnExplicitKeyWinOverTheProfile() {
+    ProcessorConfig config =
+        ProcessorConfig.from(
+            new ConfigReader(
+                Map.of(
+                    "bootstrap.servers", "x:1",
+                    "profile", "low-latency",
+                    "commit.interval.ms", "50",
+                    "kafka.poll.ms", "30")));
+    Properties props = ProcessorApp.streamsProps(config, new HostInfo("127.0.0.1", 8081));
+
+    assertThat(props)
+        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50L)
+        .containsEntry(StreamsConfig.POLL_MS_CONFIG, "30");
+  }
+
+  @Test
+  void shouldLeaveKafkaStreamsDefaultsAloneWithoutAProfile() {
+    ProcessorConfig config =
+        ProcessorConfig.from(new ConfigReader(Map.of("bootstrap.servers", "x:1")));
+    Properties props = ProcessorApp.streamsProps(config, new HostInfo("127.0.0.1", 8081));
+
+    assertThat(props)
+        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100L)
+        .doesNotContainKey(StreamsConfig.POLL_MS_CONFIG);
+  }
+
+  @Test
+  void shouldRejectAnUnknownProfileListingTheKnownOnes() {
+    assertThatThrownBy(
+            () ->
+                ProcessorConfig.from(
+                    new ConfigReader(Map.of("bootstrap.servers", "x:1", "profile", "fast"))))
+        .isInstanceOfSatisfying(
+            DocstreamException.class,
+            e -> {
+              assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFIG_INVALID);
+              assertThat(e.getMessage()).contains("profile", "default, low-latency", "'fast'");
+            });
   }
 }
