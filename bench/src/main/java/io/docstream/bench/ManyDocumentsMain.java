@@ -71,7 +71,8 @@ public final class ManyDocumentsMain {
         KafkaBroker.start(
             BrokerOptions.inDirectory(work.resolve("kafka"))
                 .withHeapMegabytes(1024)
-                .withFullJit(true))) {
+                .withFullJit(true)
+                .withStartTimeout(Duration.ofSeconds(180)))) {
       for (int run = 1; run <= runs; run++) {
         for (String setting : settings) {
           String load = Conditions.loadAverage();
