@@ -36,6 +36,26 @@ final class ChildJvm implements AutoCloseable {
       List<String> args,
       Path log)
       throws IOException {
+    return start(
+        name,
+        heapMegabytes,
+        jvmOptions,
+        System.getProperty("java.class.path"),
+        mainClass,
+        args,
+        log);
+  }
+
+  /** Starts on {@code classPath} (e.g. another build's jars), which must hold the OrphanGuard. */
+  static ChildJvm start(
+      String name,
+      int heapMegabytes,
+      List<String> jvmOptions,
+      String classPath,
+      String mainClass,
+      List<String> args,
+      Path log)
+      throws IOException {
     Files.createDirectories(log.getParent());
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -43,7 +63,7 @@ final class ChildJvm implements AutoCloseable {
     command.add("-Xmx" + heapMegabytes + "m");
     command.addAll(jvmOptions);
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(classPath);
     command.add(OrphanGuard.class.getName());
     command.add(mainClass);
     command.addAll(args);

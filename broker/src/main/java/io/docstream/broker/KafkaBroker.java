@@ -68,7 +68,8 @@ public final class KafkaBroker implements AutoCloseable {
     BrokerOptions options = withPortsResolved(requested);
     writeConfiguration(options, NodeRole.SINGLE, layout);
     boolean formatted =
-        StorageFormat.formatIfNeeded(layout, "", FORMAT_TIMEOUT, StartFailure.markLog(layout));
+        StorageFormat.formatIfNeeded(
+            layout, "", formatTimeout(options), StartFailure.markLog(layout));
     long formatMillis = millisSince(startNanos);
     for (int attempt = 1; ; attempt++) {
       StartFailure failure = StartFailure.markLog(layout);
@@ -97,11 +98,18 @@ public final class KafkaBroker implements AutoCloseable {
    * Writes the configuration of a cluster node, formats its log dir if new and launches it without
    * waiting: a quorum member serves only once a majority of the voters runs.
    */
+  /** A start timeout raised for a loaded machine raises the format's too. */
+  private static Duration formatTimeout(BrokerOptions options) {
+    return options.startTimeout().compareTo(FORMAT_TIMEOUT) > 0
+        ? options.startTimeout()
+        : FORMAT_TIMEOUT;
+  }
+
   static KafkaBroker launchNode(BrokerOptions options, NodeRole role) {
     BrokerLayout layout = new BrokerLayout(options.dataDir());
     writeConfiguration(options, role, layout);
     StorageFormat.formatIfNeeded(
-        layout, role.clusterId(), FORMAT_TIMEOUT, StartFailure.markLog(layout));
+        layout, role.clusterId(), formatTimeout(options), StartFailure.markLog(layout));
     StartFailure launchLog = StartFailure.markLog(layout);
     return new KafkaBroker(options, role, launchLog, launch(options, layout));
   }

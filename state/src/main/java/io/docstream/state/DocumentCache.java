@@ -6,19 +6,26 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Hot documents kept materialised in memory, least recently used evicted first, bounded by the sum
- * of their stored sizes. One cache belongs to one stream task and is used by its thread only.
+ * Hot documents kept materialised in memory, least recently used evicted first, bounded by the heap
+ * they retain as {@link HeapEstimate} counts it: their trees plus, per document, its name, meta and
+ * the cache's own entry, so that many small (even empty) documents are bounded too. The document
+ * being put is never evicted by its own put, so the bound holds to within one document. One cache
+ * belongs to one stream task and is used by its thread only.
  */
 public final class DocumentCache {
-  /** A materialised document and its meta. The root is live: commits mutate it in place. */
-  public record Entry(ObjectNode root, Meta meta) {}
+  /**
+   * A materialised document and its meta. The root is live: commits mutate it in place.
+   *
+   * @param contentHeapBytes the estimated heap of the root's members (see {@link HeapEstimate})
+   */
+  public record Entry(ObjectNode root, Meta meta, long contentHeapBytes) {}
 
-  private final long maxStoredBytes;
+  private final long maxHeapBytes;
   private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
-  private long storedBytes;
+  private long heapBytes;
 
-  public DocumentCache(long maxStoredBytes) {
-    this.maxStoredBytes = maxStoredBytes;
+  public DocumentCache(long maxHeapBytes) {
+    this.maxHeapBytes = maxHeapBytes;
   }
 
   public Entry get(String doc) {
@@ -27,36 +34,41 @@ public final class DocumentCache {
 
   public void put(String doc, Entry entry) {
     Entry old = entries.put(doc, entry);
-    storedBytes += entry.meta().storedBytes() - (old == null ? 0 : old.meta().storedBytes());
+    heapBytes += heapBytes(doc, entry) - (old == null ? 0 : heapBytes(doc, old));
     evictBeyondBound(doc);
   }
 
   public void invalidate(String doc) {
     Entry old = entries.remove(doc);
     if (old != null) {
-      storedBytes -= old.meta().storedBytes();
+      heapBytes -= heapBytes(doc, old);
     }
   }
 
   public void clear() {
     entries.clear();
-    storedBytes = 0;
+    heapBytes = 0;
   }
 
   public int size() {
     return entries.size();
   }
 
-  public long storedBytes() {
-    return storedBytes;
+  /** The estimated heap the cached documents retain, per-document overhead included. */
+  public long heapBytes() {
+    return heapBytes;
+  }
+
+  private static long heapBytes(String doc, Entry entry) {
+    return HeapEstimate.document(doc) + entry.contentHeapBytes();
   }
 
   private void evictBeyondBound(String keep) {
     Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
-    while (storedBytes > maxStoredBytes && it.hasNext()) {
+    while (heapBytes > maxHeapBytes && it.hasNext()) {
       Map.Entry<String, Entry> eldest = it.next();
       if (!eldest.getKey().equals(keep)) {
-        storedBytes -= eldest.getValue().meta().storedBytes();
+        heapBytes -= heapBytes(eldest.getKey(), eldest.getValue());
         it.remove();
       }
     }

@@ -26,10 +26,10 @@ public final class DocumentEntries {
   private DocumentEntries() {}
 
   /**
-   * A document rebuilt from its entries, and the {@link ContentHash} of the entries read (0 when
-   * not asked for).
+   * A document rebuilt from its entries, the {@link ContentHash} of the entries read (0 when not
+   * asked for), and the {@link HeapEstimate} of its members.
    */
-  public record Loaded(ObjectNode root, long hash) {}
+  public record Loaded(ObjectNode root, long hash, long contentHeapBytes) {}
 
   /** Rebuilds a document from its entries as a canonical (sorted) object, with their hash. */
   public static Loaded load(ReadOnlyKeyValueStore<Bytes, byte[]> docs, String doc) {
@@ -44,6 +44,7 @@ public final class DocumentEntries {
     byte[] prefix = KeyCodec.docPrefix(doc);
     ObjectNode root = Nodes.object();
     long sum = 0;
+    long heapBytes = 0;
     try (KeyValueIterator<Bytes, byte[]> it =
         docs.range(KeyCodec.descendantsFrom(prefix), KeyCodec.descendantsTo(prefix))) {
       while (it.hasNext()) {
@@ -51,6 +52,7 @@ public final class DocumentEntries {
         if (hash) {
           sum += ContentHash.entry(entry.key.get(), entry.value);
         }
+        heapBytes += HeapEstimate.entry(entry.key.get(), entry.value);
         List<String> path = KeyCodec.path(prefix, entry.key.get());
         ObjectNode parent = root;
         for (int i = 0; i < path.size() - 1; i++) {
@@ -71,7 +73,7 @@ public final class DocumentEntries {
         }
       }
     }
-    return new Loaded(root, sum);
+    return new Loaded(root, sum, heapBytes);
   }
 
   /**

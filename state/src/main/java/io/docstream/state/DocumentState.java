@@ -65,7 +65,9 @@ public final class DocumentState {
       DocumentEntries.Loaded loaded = DocumentEntries.load(docs, doc, stored.legacy());
       entry =
           new DocumentCache.Entry(
-              loaded.root(), stored.legacy() ? stored.withHash(loaded.hash()) : stored);
+              loaded.root(),
+              stored.legacy() ? stored.withHash(loaded.hash()) : stored,
+              loaded.contentHeapBytes());
       cache.put(doc, entry);
     }
     return entry;
@@ -119,7 +121,10 @@ public final class DocumentState {
             false,
             dedupe.record(doc, before.dedupe(), seq, ts, actor, ids));
     meta.put(key, next.encode());
-    cache.put(doc, new DocumentCache.Entry(entry.root(), next));
+    cache.put(
+        doc,
+        new DocumentCache.Entry(
+            entry.root(), next, entry.contentHeapBytes() + plan.heapBytesChange()));
   }
 
   /** Forgets materialised documents, e.g. when the task's state may have been rolled back. */

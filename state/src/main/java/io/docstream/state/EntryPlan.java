@@ -11,6 +11,7 @@ public final class EntryPlan {
   private final List<Op> ops;
   private long storedBytesChange;
   private long hashChange;
+  private long heapBytesChange;
 
   EntryPlan(List<Op> ops) {
     this.ops = ops;
@@ -21,12 +22,15 @@ public final class EntryPlan {
     ops.add(new Op(key, value));
     storedBytesChange += key.length + value.length - (old == null ? 0 : key.length + old.length);
     hashChange += ContentHash.entry(key, value) - (old == null ? 0 : ContentHash.entry(key, old));
+    heapBytesChange +=
+        HeapEstimate.entry(key, value) - (old == null ? 0 : HeapEstimate.entry(key, old));
   }
 
   void delete(byte[] key, byte[] old) {
     ops.add(new Op(key, null));
     storedBytesChange -= key.length + old.length;
     hashChange -= ContentHash.entry(key, old);
+    heapBytesChange -= HeapEstimate.entry(key, old);
   }
 
   /** How many bytes the document's entries grow (negative: shrink) when this plan is applied. */
@@ -37,6 +41,11 @@ public final class EntryPlan {
   /** What to add (modulo 2^64) to the document's {@link ContentHash} when this plan is applied. */
   public long hashChange() {
     return hashChange;
+  }
+
+  /** How much the materialised document's {@link HeapEstimate} grows when this plan is applied. */
+  long heapBytesChange() {
+    return heapBytesChange;
   }
 
   public int writes() {

@@ -6,7 +6,8 @@ package io.docstream.state;
  * @param historyDeltas deltas kept per document for resuming clients
  * @param dedupeWindowMessages commits per document for which a message id is remembered at least
  * @param dedupeWindowMillis message-timestamp millis for which a message id is remembered at least
- * @param cacheBytes stored bytes of hot documents kept materialised per task
+ * @param cacheBytes heap bytes of hot documents kept materialised per task, as {@code
+ *     DocumentCache} estimates them (content plus per-document overhead)
  * @param maxDocumentBytes stored bytes a document may occupy
  */
 public record StateLimits(

@@ -3,7 +3,6 @@ package io.docstream.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.docstream.document.Nodes;
 import io.docstream.serdes.Json;
 import io.docstream.state.internal.KeyCodec;
 import java.nio.charset.StandardCharsets;
@@ -172,26 +171,5 @@ class DocumentStateTest {
 
     timers.cancel("cards/t", "turn");
     assertThat(timers.due(1000, 10)).extracting(Timers.Due::name).containsExactly("turn", "late");
-  }
-
-  @Test
-  void shouldEvictLeastRecentlyUsedDocumentsBeyondTheBound() {
-    DocumentCache cache = new DocumentCache(100);
-    cache.put(
-        "a",
-        new DocumentCache.Entry(
-            Nodes.object(), new Meta(1, 60, false, 0, false, Meta.DedupeQueue.EMPTY)));
-    cache.put(
-        "b",
-        new DocumentCache.Entry(
-            Nodes.object(), new Meta(1, 30, false, 0, false, Meta.DedupeQueue.EMPTY)));
-    cache.get("a");
-    cache.put(
-        "c",
-        new DocumentCache.Entry(
-            Nodes.object(), new Meta(1, 30, false, 0, false, Meta.DedupeQueue.EMPTY)));
-    assertThat(cache.get("b")).isNull();
-    assertThat(cache.get("a")).isNotNull();
-    assertThat(cache.storedBytes()).isEqualTo(90);
   }
 }
