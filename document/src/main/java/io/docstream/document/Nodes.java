@@ -10,8 +10,9 @@ import java.util.TreeMap;
 
 /**
  * Canonical JSON trees: every object keeps its members sorted by name, so a tree serializes to the
- * same bytes however it was built, and objects never hold null members (a document has no nulls;
- * null inside an array is an ordinary element).
+ * same bytes however it was built. Objects outside arrays never hold null members (a merge patch
+ * cannot express one, so a document has none). An array is a value that merge patches copy as
+ * written (RFC 7396): inside it, null elements and null members of objects are kept.
  */
 public final class Nodes {
   private static final Comparator<JsonNode> SAME_TEXT =
@@ -26,15 +27,20 @@ public final class Nodes {
   }
 
   /**
-   * A deep copy of {@code node} in which every object is sorted and has no null members. Scalars
-   * are immutable and shared; JSON null stays null at the top and inside arrays.
+   * A deep copy of {@code node} in which every object is sorted, and objects outside arrays have no
+   * null members. Scalars are immutable and shared; JSON null stays null at the top and everything
+   * inside arrays is kept.
    */
   public static JsonNode canonical(JsonNode node) {
+    return copy(node, false);
+  }
+
+  private static JsonNode copy(JsonNode node, boolean insideArray) {
     if (node instanceof ObjectNode object) {
       ObjectNode copy = object();
       for (Map.Entry<String, JsonNode> member : object.properties()) {
-        if (!member.getValue().isNull()) {
-          copy.set(member.getKey(), canonical(member.getValue()));
+        if (insideArray || !member.getValue().isNull()) {
+          copy.set(member.getKey(), copy(member.getValue(), insideArray));
         }
       }
       return copy;
@@ -42,7 +48,7 @@ public final class Nodes {
     if (node instanceof ArrayNode array) {
       ArrayNode copy = Json.NODES.arrayNode(array.size());
       for (JsonNode element : array) {
-        copy.add(canonical(element));
+        copy.add(copy(element, true));
       }
       return copy;
     }

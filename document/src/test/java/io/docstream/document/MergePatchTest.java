@@ -38,6 +38,17 @@ class MergePatchTest {
   }
 
   @Test
+  void shouldCopyArraysAsWrittenWithTheirNulls() {
+    JsonNode patch = Json.parse("{\"a\":[{\"b\":null,\"c\":1},null],\"d\":null}");
+
+    JsonNode result = MergePatch.apply(Nodes.object(), patch);
+
+    assertThat(Json.text(result)).isEqualTo("{\"a\":[{\"b\":null,\"c\":1},null]}");
+    assertThat(Json.text(MergePatch.diff(Nodes.object(), (ObjectNode) result)))
+        .isEqualTo("{\"a\":[{\"b\":null,\"c\":1},null]}");
+  }
+
+  @Test
   void shouldModifyAnObjectTargetInPlace() {
     JsonNode target = Nodes.canonical(Json.parse("{\"a\":{\"b\":1}}"));
 

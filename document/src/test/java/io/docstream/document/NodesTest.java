@@ -31,10 +31,13 @@ class NodesTest {
   }
 
   @Test
-  void shouldDropNullMembersButKeepNullArrayElements() {
-    JsonNode canonical = Nodes.canonical(Json.parse("{\"a\":null,\"b\":[null,{\"c\":null}]}"));
+  void shouldDropNullMembersButKeepWhatArraysHoldAsWritten() {
+    JsonNode canonical =
+        Nodes.canonical(
+            Json.parse("{\"a\":null,\"b\":[null,{\"d\":[{\"f\":null}],\"c\":null}],\"e\":{}}"));
 
-    assertThat(Json.text(canonical)).isEqualTo("{\"b\":[null,{}]}");
+    assertThat(Json.text(canonical))
+        .isEqualTo("{\"b\":[null,{\"c\":null,\"d\":[{\"f\":null}]}],\"e\":{}}");
   }
 
   @Test

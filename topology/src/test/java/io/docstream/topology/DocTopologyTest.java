@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.docstream.serdes.ErrorCode;
 import io.docstream.serdes.Json;
+import io.docstream.state.DocumentEntries;
+import io.docstream.state.StoreNames;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,6 +56,19 @@ class DocTopologyTest {
                 "{\"seq\":2,\"patch\":{\"y\":{\"z\":null},\"w\":true},\"ids\":[\"m2\"],\"ts\":11}"));
     assertThat(deltas.get(2).value().get("seq").longValue()).isEqualTo(1);
     assertThat(deltas.get(2).value().get("ids")).isEmpty();
+  }
+
+  @Test
+  void shouldKeepArraysAsWrittenNullsIncludedInDeltasAndStoredEntries() {
+    TopologyFixture f = fixture(Map.of());
+    String list = "[null,{\"a\":null,\"b\":[{\"c\":null}]}]";
+    f.send("json/a", "m1", "{\"list\":" + list + ",\"gone\":null}", null, 10);
+    f.send("json/a", "m2", "{\"other\":1}", null, 11);
+
+    List<TopologyFixture.Out> deltas = f.deltas();
+    assertThat(deltas.get(0).value().get("patch")).isEqualTo(Json.parse("{\"list\":" + list + "}"));
+    assertThat(DocumentEntries.load(f.driver.getKeyValueStore(StoreNames.DOCS), "json/a").root())
+        .isEqualTo(Json.parse("{\"list\":" + list + ",\"other\":1}"));
   }
 
   @Test
