@@ -34,7 +34,7 @@ public final class ProcessorApp implements AutoCloseable {
    * Kafka Streams' record cache per instance ({@code statestore.cache.max.bytes}, 10 MiB in
    * Streams) unless {@code kafka.statestore.cache.max.bytes} says otherwise. It only has to hold
    * the entry and meta writes of one commit to fold them; larger, it fills with clean entries when
-   * documents are many, and every lookup, put and eviction walks a sorted map of ~50,000 keys: 40%
+   * documents are many, and every lookup, put and eviction walks a sorted map of ~50,000 keys: 37%
    * of the stream thread with 100,000 documents (bench/results/2026-12-05-many-documents.md).
    */
   static final long RECORD_CACHE_BYTES = 1024 * 1024L;
