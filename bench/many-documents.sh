@@ -17,6 +17,7 @@ settings=("$@")
 [ ${#settings[@]} -gt 0 ] || settings=(label=default,restore=true label=cache-8MiB,cache.bytes=8388608)
 mvn -q -B -ntp -o -DskipTests -Dspotless.check.skip=true -pl bench -am package
 work="$(mktemp -d /tmp/many-documents.XXXXXX)"
+echo "work directory: $work (kept with keep=1; profile=true writes its files under it)"
 trap '[ "${keep:-}" ] || rm -rf "$work"' EXIT
 timeout $(( 600 * runs * ${#settings[@]} + 120 )) java -Xms1g -Xmx1g \
   -cp "$root/bench/target/docstream-bench.jar:$root/bench/target/lib/*" \

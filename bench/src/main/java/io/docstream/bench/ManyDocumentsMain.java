@@ -112,20 +112,26 @@ public final class ManyDocumentsMain {
       long fillStart = System.nanoTime();
       fill(generator, probe, many);
       double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
+      Messages manyUpdates = new UniformUpdates(topics.commands(), "m", many.docs());
+      Messages hotUpdates = new UniformUpdates(topics.commands(), "h", hot.docs());
+      // A first round on both workloads, unmeasured: the JIT is still compiling after the fill
+      // (C2 took most of a core through the first windows), and what it compiled first would
+      // favour the window that runs second.
+      saturated(generator, probe, manyUpdates, jvm, pid -> null);
+      saturated(generator, probe, hotUpdates, jvm, pid -> null);
       double[] manyRate =
-          saturated(generator, probe, new UniformUpdates(topics.commands(), "m", many.docs()), jvm);
-      double hotRate =
-          saturated(generator, probe, new UniformUpdates(topics.commands(), "h", hot.docs()), jvm)[
-              0];
+          saturated(generator, probe, manyUpdates, jvm, profile(setting, dir, "many"));
+      double[] hotRate = saturated(generator, probe, hotUpdates, jvm, profile(setting, dir, "hot"));
       JvmMemory after = JvmMemory.of(jvm.pid());
       long cachedRoots = roots(after) - roots(empty);
       String cells =
           String.format(
-              "%.0f | %.0f | %.2f | %.0f | %.0f | %.0f / %.0f | %.0f | %d",
+              "%.0f | %.0f | %.2f | %.0f / %.0f | %.0f | %.0f / %.0f | %.0f | %d",
               manyRate[0],
-              hotRate,
-              manyRate[0] / hotRate,
+              hotRate[0],
+              manyRate[0] / hotRate[0],
               manyRate[1],
+              hotRate[1],
               fillSeconds,
               empty.liveHeapBytes() / MB,
               after.liveHeapBytes() / MB,
@@ -165,11 +171,28 @@ public final class ManyDocumentsMain {
     }
   }
 
+  /** With {@code profile=true}, where the window's profile goes (in the kept work directory). */
+  private static WindowProfiler profile(BenchSetting setting, Path dir, String window) {
+    if (!setting.profile()) {
+      return pid -> null;
+    }
+    return pid -> WindowProfile.start(pid, dir.resolve("profile"), setting.label() + "-" + window);
+  }
+
+  private interface WindowProfiler {
+    WindowProfile start(long pid) throws Exception;
+  }
+
   /** Warm-up, then a saturated window: {messages/s, processor CPU microseconds per message}. */
   private double[] saturated(
-      LoadGenerator generator, OutputProbe probe, Messages messages, ChildJvm jvm)
-      throws InterruptedException {
+      LoadGenerator generator,
+      OutputProbe probe,
+      Messages messages,
+      ChildJvm jvm,
+      WindowProfiler profiler)
+      throws Exception {
     generator.saturating(messages, WARM_UP, probe::received, MAX_BACKLOG);
+    WindowProfile profile = profiler.start(jvm.pid());
     long startCount = probe.received();
     long startCpu = jvm.cpuMillis();
     long startNanos = System.nanoTime();
@@ -177,6 +200,10 @@ public final class ManyDocumentsMain {
     long count = probe.received() - startCount;
     double rate = count * 1e9 / (System.nanoTime() - startNanos);
     double cpuMicros = (jvm.cpuMillis() - startCpu) * 1000.0 / count;
+    if (profile != null) {
+      profile.stop();
+      log.info("window profile: {} messages", count);
+    }
     if (!probe.awaitReceived(generator.sent(), DRAIN_TIMEOUT)) {
       throw new IllegalStateException("backlog not drained within " + DRAIN_TIMEOUT);
     }
@@ -310,9 +337,10 @@ public final class ManyDocumentsMain {
                 + " exactly_once_v2, commit.interval.ms=100, %d partitions\n- %d runs per setting;"
                 + " %d hot documents, then %d documents, each pre-filled to 1 KiB (one 1004-char"
                 + " field); updates are one-field merge patches to documents drawn uniformly at"
-                + " random, saturating (at most %d in flight); the many documents' window first (the"
-                + " JVM is warm from their fill), then the 24 documents', each a %d s warm-up and a"
-                + " %d s window. Restore: kill -9, state directory deleted, restart; restore s is"
+                + " random, saturating (at most %d in flight); an unmeasured round on the many"
+                + " documents and then on the 24 (the JIT is still compiling after the fill), then"
+                + " the measured round in the same order, each workload a %d s warm-up and a %d s"
+                + " window. Restore: kill -9, state directory deleted, restart; restore s is"
                 + " from the first changelog end-offset line to the last 'Finished restoring' line"
                 + " of the processor log; first / all partitions is from the restart to the first"
                 + " delta of a probe message to a document of the first / every partition\n\n",
@@ -332,7 +360,7 @@ public final class ManyDocumentsMain {
             WARM_UP.toSeconds(),
             window.toSeconds()));
     md.append(
-        "| setting | run | many docs msg/s | 24 docs msg/s | ratio | CPU us/msg (many) | fill s |"
+        "| setting | run | many docs msg/s | 24 docs msg/s | ratio | CPU us/msg many / 24 | fill s |"
             + " live heap MB empty / after | RSS MB after | cached object nodes | changelog MB /"
             + " state dir MB after restore | records restored | restore s (log) | first / all"
             + " partitions answer s | restore s per GiB of changelog | load at start |\n");

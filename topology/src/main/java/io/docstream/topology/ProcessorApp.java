@@ -30,6 +30,15 @@ public final class ProcessorApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessorApp.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * Kafka Streams' record cache per instance ({@code statestore.cache.max.bytes}, 10 MiB in
+   * Streams) unless {@code kafka.statestore.cache.max.bytes} says otherwise. It only has to hold
+   * the entry and meta writes of one commit to fold them; larger, it fills with clean entries when
+   * documents are many, and every lookup, put and eviction walks a sorted map of ~50,000 keys: 37%
+   * of the stream thread with 100,000 documents (bench/results/2026-12-05-many-documents.md).
+   */
+  static final long RECORD_CACHE_BYTES = 1024 * 1024L;
+
   private final KafkaStreams streams;
   private final ReadApi readApi;
   private final KafkaStreamsMetrics streamsMetrics;
@@ -145,6 +154,10 @@ public final class ProcessorApp implements AutoCloseable {
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
     props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
     props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbTuning.class);
+    if (config.rocksdbMemoryBytes() > 0) {
+      props.put(RocksDbTuning.MEMORY_BYTES_CONFIG, config.rocksdbMemoryBytes());
+    }
+    props.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, RECORD_CACHE_BYTES);
     // Each task reads one partition (the commands topic is the only source), so there is nothing
     // to wait for across partitions; idling only costs the per-record readiness check (it formats
     // a log string per call: ~5% of the stream thread at 1 KiB). kafka.max.task.idle.ms wins.

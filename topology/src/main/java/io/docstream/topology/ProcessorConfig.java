@@ -3,6 +3,7 @@ package io.docstream.topology;
 import io.docstream.serdes.ConfigReader;
 import io.docstream.serdes.TopicNames;
 import io.docstream.state.DocumentStores;
+import io.docstream.state.RocksDbTuning;
 import io.docstream.state.StateLimits;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,6 +24,9 @@ import java.util.TreeMap;
  * @param standbyReplicas Kafka Streams' {@code num.standby.replicas}: warm copies of each task's
  *     state on other instances, so a survivor takes over a dead instance's partitions without
  *     restoring them from the changelog
+ * @param rocksdbMemoryBytes off-heap bytes all RocksDB stores of the instance share (block cache
+ *     with the memtables charged to it, see {@link RocksDbTuning}), or 0 for Kafka Streams' own
+ *     per-store caches and memtables
  */
 public record ProcessorConfig(
     String bootstrapServers,
@@ -42,6 +46,7 @@ public record ProcessorConfig(
     long commitIntervalMillis,
     int streamThreads,
     int standbyReplicas,
+    long rocksdbMemoryBytes,
     SkipRecords skipRecords,
     long healthWindowMillis,
     int rejectionLogLinesPerSecond,
@@ -52,6 +57,9 @@ public record ProcessorConfig(
    * The Streams producer's max.request.size and the record limit of the topics docstream creates.
    */
   public static final int MAX_RECORD_BYTES = DocumentStores.MAX_CHANGELOG_RECORD_BYTES;
+
+  /** The least {@code rocksdb.memory.bytes} other than 0: below it memtables flush constantly. */
+  public static final long MIN_ROCKSDB_MEMORY_BYTES = 32L * 1024 * 1024;
 
   private static final int MIN_SECRET_CHARS = 16;
   private static final String KAFKA_PREFIX = "kafka.";
@@ -86,6 +94,7 @@ public record ProcessorConfig(
             "commit.interval.ms", Long.parseLong(profile.setting("commit.interval.ms")), 1, 60_000),
         c.intValue("stream.threads", 1, 1, 64),
         c.intValue("num.standby.replicas", 0, 0, 16),
+        rocksdbMemoryBytes(c),
         SkipRecords.parse("skip.records", c.string("skip.records", "")),
         c.longValue("health.window.ms", 120_000, 100, 3_600_000),
         c.intValue("log.rejections.per.second", 10, 1, 100_000),
@@ -106,6 +115,16 @@ public record ProcessorConfig(
             });
     kafka.putAll(c.withPrefix(KAFKA_PREFIX));
     return kafka;
+  }
+
+  private static long rocksdbMemoryBytes(ConfigReader c) {
+    String key = "rocksdb.memory.bytes";
+    long bytes = c.longValue(key, 0, 0, 1L << 40);
+    if (bytes != 0 && bytes < MIN_ROCKSDB_MEMORY_BYTES) {
+      throw ConfigReader.invalid(
+          key, "must be 0 (unbounded) or at least " + MIN_ROCKSDB_MEMORY_BYTES + ", got " + bytes);
+    }
+    return bytes;
   }
 
   private static Optional<String> secret(ConfigReader c, String key) {

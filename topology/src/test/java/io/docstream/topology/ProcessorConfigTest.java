@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.docstream.serdes.ConfigReader;
 import io.docstream.serdes.DocstreamException;
 import io.docstream.serdes.ErrorCode;
+import io.docstream.state.RocksDbTuning;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -76,6 +77,49 @@ class ProcessorConfigTest {
             StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
     assertThat(ProcessorApp.streamsProps(told, self))
         .containsEntry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "0");
+  }
+
+  @Test
+  void shouldKeepTheRecordCacheSmallUnlessTold() {
+    HostInfo self = new HostInfo("127.0.0.1", 8081);
+    ProcessorConfig defaults =
+        ProcessorConfig.from(new ConfigReader(Map.of("bootstrap.servers", "x:1")));
+    ProcessorConfig told =
+        ProcessorConfig.from(
+            new ConfigReader(
+                Map.of("bootstrap.servers", "x:1", "kafka.statestore.cache.max.bytes", "0")));
+    assertThat(ProcessorApp.streamsProps(defaults, self))
+        .containsEntry(
+            StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, ProcessorApp.RECORD_CACHE_BYTES);
+    assertThat(ProcessorApp.streamsProps(told, self))
+        .containsEntry(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
+  }
+
+  @Test
+  void shouldPassTheRocksDbMemoryBoundOnlyWhenSet() {
+    HostInfo self = new HostInfo("127.0.0.1", 8081);
+    ProcessorConfig defaults =
+        ProcessorConfig.from(new ConfigReader(Map.of("bootstrap.servers", "x:1")));
+    ProcessorConfig bounded =
+        ProcessorConfig.from(
+            new ConfigReader(
+                Map.of("bootstrap.servers", "x:1", "rocksdb.memory.bytes", "268435456")));
+    assertThat(defaults.rocksdbMemoryBytes()).isZero();
+    assertThat(ProcessorApp.streamsProps(defaults, self))
+        .doesNotContainKey(RocksDbTuning.MEMORY_BYTES_CONFIG);
+    assertThat(ProcessorApp.streamsProps(bounded, self))
+        .containsEntry(RocksDbTuning.MEMORY_BYTES_CONFIG, 268_435_456L);
+  }
+
+  @Test
+  void shouldRejectARocksDbMemoryBoundTooSmallToWork() {
+    assertThatThrownBy(
+            () ->
+                ProcessorConfig.from(
+                    new ConfigReader(
+                        Map.of("bootstrap.servers", "x:1", "rocksdb.memory.bytes", "1048576"))))
+        .isInstanceOf(DocstreamException.class)
+        .hasMessageContaining("rocksdb.memory.bytes");
   }
 
   @Test
