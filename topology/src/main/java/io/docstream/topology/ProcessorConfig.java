@@ -23,6 +23,8 @@ import java.util.TreeMap;
  * @param standbyReplicas Kafka Streams' {@code num.standby.replicas}: warm copies of each task's
  *     state on other instances, so a survivor takes over a dead instance's partitions without
  *     restoring them from the changelog
+ * @param fenceDepartedTransactions at each rebalance, fence the open transactions of instances that
+ *     left the group, so that their readers and successors need not wait for their timeout
  */
 public record ProcessorConfig(
     String bootstrapServers,
@@ -45,6 +47,7 @@ public record ProcessorConfig(
     SkipRecords skipRecords,
     long healthWindowMillis,
     int rejectionLogLinesPerSecond,
+    boolean fenceDepartedTransactions,
     Map<String, String> kafka,
     Map<String, String> spaces) {
 
@@ -89,6 +92,7 @@ public record ProcessorConfig(
         SkipRecords.parse("skip.records", c.string("skip.records", "")),
         c.longValue("health.window.ms", 120_000, 100, 3_600_000),
         c.intValue("log.rejections.per.second", 10, 1, 100_000),
+        flag(c, "fence.departed.transactions", true),
         kafka(c, profile),
         spaces);
   }
@@ -106,6 +110,14 @@ public record ProcessorConfig(
             });
     kafka.putAll(c.withPrefix(KAFKA_PREFIX));
     return kafka;
+  }
+
+  private static boolean flag(ConfigReader c, String key, boolean fallback) {
+    String value = c.string(key, Boolean.toString(fallback));
+    if (!value.equals("true") && !value.equals("false")) {
+      throw ConfigReader.invalid(key, "must be true or false");
+    }
+    return value.equals("true");
   }
 
   private static Optional<String> secret(ConfigReader c, String key) {
