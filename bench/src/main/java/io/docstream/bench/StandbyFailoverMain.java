@@ -27,7 +27,11 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -62,6 +66,7 @@ public final class StandbyFailoverMain {
   private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(120);
   private static final long PROBE_INTERVAL_MS = 20;
   private static final long LOAD_BEFORE_KILL_MS = 2_000;
+  private static final Duration OPEN_TRANSACTION_WAIT = Duration.ofSeconds(10);
   private static final String BROKER_PREFIX = "broker.";
   private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
@@ -83,6 +88,7 @@ public final class StandbyFailoverMain {
       """;
 
   private static final String RESTORED = "with a total number of ";
+  private static final String FENCED = "fenced transactional ids";
 
   private final Path work;
   private final int documents;
@@ -188,6 +194,7 @@ public final class StandbyFailoverMain {
               });
       sender.start();
       Thread.sleep(LOAD_BEFORE_KILL_MS);
+      boolean open = awaitOpenTransaction(bootstrap, prefix);
       long killEpochMs = System.currentTimeMillis();
       long killNanos = System.nanoTime();
       processors.get(owner).killHard();
@@ -196,9 +203,11 @@ public final class StandbyFailoverMain {
       sending.set(false);
       sender.join();
       return String.format(
-          "%s | %s | %d | %.1f | %d",
+          "%s | %s | %s | %s | %d | %.1f | %d",
+          open ? "yes" : "not seen",
           delta ? Long.toString(failoverMs) : "> " + FAILOVER_TIMEOUT.toMillis(),
-          assignedAfter(survivorLog, killEpochMs),
+          loggedAfter(survivorLog, killEpochMs, StandbyFailoverMain::assignsTaskZero),
+          loggedAfter(survivorLog, killEpochMs, line -> line.contains(FENCED)),
           fillMs,
           changelogBytes / 1e6,
           restoredRecords(survivorLog) - restoredBefore);
@@ -206,6 +215,33 @@ public final class StandbyFailoverMain {
       for (ChildJvm processor : processors) {
         processor.close();
       }
+    }
+  }
+
+  /**
+   * Waits (up to {@link #OPEN_TRANSACTION_WAIT}) until the broker lists an ongoing transaction of
+   * the application: only the owner of 0_0 writes (every message goes to partition 0), so killing
+   * right after finds its transaction open, the case a reader waits longest for. Records the
+   * Streams producer still buffers (linger) are not on the broker, so without this wait a kill
+   * often finds no transaction there.
+   */
+  private static boolean awaitOpenTransaction(String bootstrap, String applicationId)
+      throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      long deadline = System.nanoTime() + OPEN_TRANSACTION_WAIT.toNanos();
+      while (System.nanoTime() < deadline) {
+        for (TransactionListing t :
+            admin
+                .listTransactions(
+                    new ListTransactionsOptions().filterStates(List.of(TransactionState.ONGOING)))
+                .all()
+                .get()) {
+          if (t.transactionalId().startsWith(applicationId + "-")) {
+            return true;
+          }
+        }
+      }
+      return false;
     }
   }
 
@@ -250,25 +286,31 @@ public final class StandbyFailoverMain {
   }
 
   /**
-   * Milliseconds from the kill to the survivor's first assignment with 0_0 active after it, from
+   * Milliseconds from the kill to the survivor's first log line after it that {@code matches}, from
    * its log's timestamps (the same clock: both processes run here).
    */
-  private static String assignedAfter(Path survivorLog, long killEpochMs) throws IOException {
+  private static String loggedAfter(Path survivorLog, long killEpochMs, Predicate<String> matches)
+      throws IOException {
     LocalTime kill = Instant.ofEpochMilli(killEpochMs).atZone(ZoneId.systemDefault()).toLocalTime();
-    LocalTime logged = null; // the assignment's lines after the first carry no time of their own
+    LocalTime logged = null; // continuation lines carry no time of their own
     for (String line : Files.readAllLines(survivorLog, StandardCharsets.UTF_8)) {
       if (line.length() > 12 && line.charAt(2) == ':' && line.charAt(8) == '.') {
         logged = LocalTime.parse(line.substring(0, 12), LOG_TIME);
       }
-      int at = line.indexOf("New active tasks: ");
-      if (at >= 0 && logged != null && line.substring(at).contains("0_0")) {
+      if (logged != null && matches.test(line)) {
         long ms = Duration.between(kill, logged).toMillis();
         if (ms >= 0) {
           return Long.toString(ms);
         }
       }
     }
-    return "?";
+    return "-";
+  }
+
+  /** A line of the assignment that makes 0_0 active. */
+  private static boolean assignsTaskZero(String line) {
+    int at = line.indexOf("New active tasks: ");
+    return at >= 0 && line.substring(at).contains("0_0");
   }
 
   private static String lastActiveTasks(Path logFile) throws IOException {
@@ -471,9 +513,12 @@ public final class StandbyFailoverMain {
                 + " runs per setting; %d s after the fill before the kill for the standby to catch"
                 + " up. A message goes to a document of partition 0 every %d ms from %d s before"
                 + " the kill on; the owner of task 0_0 (read from its log's latest assignment) is"
-                + " killed with kill -9; failover is kill to the first read_committed delta of a"
+                + " killed with kill -9 as soon as the broker lists an ongoing transaction of the"
+                + " application (only the owner writes); failover is kill to the first read_committed delta of a"
                 + " message sent after the kill; assigned is kill to the survivor's log line of its"
-                + " new assignment with 0_0 active.",
+                + " new assignment with 0_0 active; fenced is kill to the survivor's log line of"
+                + " its fencing of the dead owner's transactional id (fence.departed.transactions,"
+                + " on by default; - when none).",
             PARTITIONS,
             documents,
             DOC_KIB,
@@ -485,9 +530,10 @@ public final class StandbyFailoverMain {
             LOAD_BEFORE_KILL_MS / 1000));
     lines.add("");
     lines.add(
-        "| setting | run | kill to first delta, ms | kill to assigned, ms | fill, ms |"
-            + " changelogs of partition 0, MB | records the survivor restored after the kill |");
-    lines.add("|---|---:|---:|---:|---:|---:|---:|");
+        "| setting | run | owner's transaction open at the kill | kill to first delta, ms | kill to assigned, ms | kill to fenced, ms |"
+            + " fill, ms | changelogs of partition 0, MB | records the survivor restored after the"
+            + " kill |");
+    lines.add("|---|---:|---|---:|---:|---:|---:|---:|---:|");
     for (String row : rows) {
       lines.add("| " + row + " |");
     }
@@ -497,8 +543,8 @@ public final class StandbyFailoverMain {
     Map<String, List<Long>> bySetting = new TreeMap<>();
     for (String row : rows) {
       String[] cells = row.split(" \\| ");
-      if (!cells[2].startsWith(">")) {
-        bySetting.computeIfAbsent(cells[0], k -> new ArrayList<>()).add(Long.parseLong(cells[2]));
+      if (!cells[3].startsWith(">")) {
+        bySetting.computeIfAbsent(cells[0], k -> new ArrayList<>()).add(Long.parseLong(cells[3]));
       }
     }
     bySetting.forEach(

@@ -181,6 +181,21 @@ public enum ErrorCode {
       6030,
       "A partition of the embedded Kafka cluster stayed without a full in-sync replica set.",
       true,
+      false),
+
+  // Fencing the open transactions of processor instances that left the group.
+  FENCE_CHECK_FAILED(
+      6050,
+      "Looking for or fencing open transactions of departed processor instances failed; tried"
+          + " again at the next rebalance, and the broker still aborts them at their timeout.",
+      true,
+      false),
+  FENCE_MEMBERS_UNKNOWN(
+      6051,
+      "A member of the processor group has a client id that does not name its process"
+          + " (kafka.client.id is set), so no open transaction is fenced: a dead instance's"
+          + " transaction ends only at transaction.timeout.ms.",
+      false,
       false);
 
   private final int code;

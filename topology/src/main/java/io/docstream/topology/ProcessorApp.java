@@ -4,11 +4,13 @@ import io.docstream.serdes.DocstreamException;
 import io.docstream.serdes.ErrorCode;
 import io.docstream.spaces.SpaceRegistry;
 import io.docstream.state.RocksDbTuning;
+import io.docstream.topology.internal.DepartedMemberFencer;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -42,11 +44,17 @@ public final class ProcessorApp implements AutoCloseable {
   private final KafkaStreams streams;
   private final ReadApi readApi;
   private final KafkaStreamsMetrics streamsMetrics;
+  private final Optional<DepartedMemberFencer> fencer;
 
-  private ProcessorApp(KafkaStreams streams, ReadApi readApi, KafkaStreamsMetrics streamsMetrics) {
+  private ProcessorApp(
+      KafkaStreams streams,
+      ReadApi readApi,
+      KafkaStreamsMetrics streamsMetrics,
+      Optional<DepartedMemberFencer> fencer) {
     this.streams = streams;
     this.readApi = readApi;
     this.streamsMetrics = streamsMetrics;
+    this.fencer = fencer;
   }
 
   /** Starts the processor; the commands topic must exist. */
@@ -116,13 +124,17 @@ public final class ProcessorApp implements AutoCloseable {
     if (restores != null) {
       streams.setGlobalStateRestoreListener(restores);
     }
+    Optional<DepartedMemberFencer> fencer =
+        config.fenceDepartedTransactions()
+            ? Optional.of(DepartedMemberFencer.attach(streams, admin, applicationId, registry))
+            : Optional.empty();
     streams.start();
     LOG.info(
         "processor {} started: read API on http://{}:{}",
         applicationId,
         self.host(),
         readApi.port());
-    return new ProcessorApp(streams, readApi, streamsMetrics);
+    return new ProcessorApp(streams, readApi, streamsMetrics, fencer);
   }
 
   private static String activeTasks(KafkaStreams streams, String thread) {
@@ -202,6 +214,7 @@ public final class ProcessorApp implements AutoCloseable {
     streams.close(
         CloseOptions.groupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(CLOSE_TIMEOUT));
+    fencer.ifPresent(DepartedMemberFencer::close);
     streamsMetrics.close();
     readApi.close();
   }

@@ -27,6 +27,8 @@ import java.util.TreeMap;
  * @param rocksdbMemoryBytes off-heap bytes all RocksDB stores of the instance share (block cache
  *     with the memtables charged to it, see {@link RocksDbTuning}), or 0 for Kafka Streams' own
  *     per-store caches and memtables
+ * @param fenceDepartedTransactions at each rebalance, fence the open transactions of instances that
+ *     left the group, so that their readers and successors need not wait for their timeout
  */
 public record ProcessorConfig(
     String bootstrapServers,
@@ -50,6 +52,7 @@ public record ProcessorConfig(
     SkipRecords skipRecords,
     long healthWindowMillis,
     int rejectionLogLinesPerSecond,
+    boolean fenceDepartedTransactions,
     Map<String, String> kafka,
     Map<String, String> spaces) {
 
@@ -98,6 +101,7 @@ public record ProcessorConfig(
         SkipRecords.parse("skip.records", c.string("skip.records", "")),
         c.longValue("health.window.ms", 120_000, 100, 3_600_000),
         c.intValue("log.rejections.per.second", 10, 1, 100_000),
+        flag(c, "fence.departed.transactions", true),
         kafka(c, profile),
         spaces);
   }
@@ -125,6 +129,14 @@ public record ProcessorConfig(
           key, "must be 0 (unbounded) or at least " + MIN_ROCKSDB_MEMORY_BYTES + ", got " + bytes);
     }
     return bytes;
+  }
+
+  private static boolean flag(ConfigReader c, String key, boolean fallback) {
+    String value = c.string(key, Boolean.toString(fallback));
+    if (!value.equals("true") && !value.equals("false")) {
+      throw ConfigReader.invalid(key, "must be true or false");
+    }
+    return value.equals("true");
   }
 
   private static Optional<String> secret(ConfigReader c, String key) {
