@@ -9,12 +9,14 @@ final class Connection implements Client {
   private final Viewer viewer;
   private final Outbox outbox;
   private final HandOff handOff;
+  private final FrameDelay delay;
 
-  Connection(Channel channel, Viewer viewer, Outbox outbox, HandOff handOff) {
+  Connection(Channel channel, Viewer viewer, Outbox outbox, HandOff handOff, FrameDelay delay) {
     this.channel = channel;
     this.viewer = viewer;
     this.outbox = outbox;
     this.handOff = handOff;
+    this.delay = delay;
   }
 
   @Override
@@ -33,6 +35,7 @@ final class Connection implements Client {
           .execute(
               () -> {
                 handOff.framesTaken(frame.bytes());
+                FrameDelay.since(delay.loop, frame.readNanos());
                 outbox.offer(frame);
               });
     }

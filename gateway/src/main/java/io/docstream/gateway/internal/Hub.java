@@ -87,9 +87,10 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
 
   @Override
   public void onRecords(List<Upstream.Event> events) throws InterruptedException {
+    long readNanos = System.nanoTime();
     handOff.awaitRoom();
     if (shards.length == 1) {
-      shards[0].onEvents(events, handOff::batchApplied);
+      shards[0].onEvents(events, readNanos, handOff::batchApplied);
       return;
     }
     List<List<Upstream.Event>> parts = new ArrayList<>(shards.length);
@@ -113,7 +114,7 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
         };
     for (int i = 0; i < shards.length; i++) {
       if (!parts.get(i).isEmpty()) {
-        shards[i].onEvents(parts.get(i), partApplied);
+        shards[i].onEvents(parts.get(i), readNanos, partApplied);
       }
     }
   }

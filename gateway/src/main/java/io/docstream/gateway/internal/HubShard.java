@@ -83,13 +83,19 @@ final class HubShard implements AutoCloseable {
     loop.execute(() -> doDisconnect(client));
   }
 
-  /** Applies records of this shard's documents, in order, then runs {@code done}. */
-  void onEvents(List<Upstream.Event> events, Runnable done) {
+  /**
+   * Applies records of this shard's documents, in order, then runs {@code done}. {@code readNanos}:
+   * when they left the upstream consumer.
+   */
+  void onEvents(List<Upstream.Event> events, long readNanos, Runnable done) {
     loop.execute(
         () -> {
+          FrameDelay.since(metrics.frameDelay.hub, readNanos);
+          fanout.readNanos(readNanos);
           try {
             events.forEach(this::onEvent);
           } finally {
+            fanout.readNanos(0);
             done.run();
           }
         });

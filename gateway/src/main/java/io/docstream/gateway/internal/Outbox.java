@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -43,6 +44,7 @@ final class Outbox extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
   private Consumer<String> resync = doc -> {};
   private long queuedBytes;
+  private long[] writtenReadNanos = new long[8];
   private boolean closed;
 
   Outbox(GatewayLimits limits, GatewayMetrics metrics) {
@@ -107,15 +109,21 @@ final class Outbox extends ChannelInboundHandlerAdapter {
   }
 
   private void drain() {
-    boolean wrote = false;
+    int wrote = 0;
     while (!queue.isEmpty() && ctx.channel().isWritable()) {
       OutFrame frame = queue.pollFirst();
       account(-frame.bytes());
       ctx.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.utf8())));
-      wrote = true;
+      if (wrote == writtenReadNanos.length) {
+        writtenReadNanos = Arrays.copyOf(writtenReadNanos, wrote * 2);
+      }
+      writtenReadNanos[wrote++] = frame.readNanos();
     }
-    if (wrote) {
+    if (wrote > 0) {
       ctx.flush();
+      for (int i = 0; i < wrote; i++) {
+        FrameDelay.since(metrics.frameDelay.socket, writtenReadNanos[i]);
+      }
     }
     if (queue.isEmpty() && ctx.channel().isWritable() && !stale.isEmpty() && !closed) {
       for (String doc : stale) {

@@ -356,7 +356,8 @@ class HubShardsTest {
             .sync()
             .channel();
     Channel server = accepted.get();
-    Connection connection = new Connection(server, Viewer.of("alice"), outbox, hub.handOff());
+    Connection connection =
+        new Connection(server, Viewer.of("alice"), outbox, hub.handOff(), metrics.frameDelay);
     outbox.onResync(doc -> hub.resync(connection, doc));
     return new Connected(server, client, outbox, connection, received);
   }
