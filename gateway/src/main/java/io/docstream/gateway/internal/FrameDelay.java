@@ -7,11 +7,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * How long a delta frame spends inside the gateway, from the moment its record left the upstream
- * consumer (the hub took the poll's batch) to three points on its way: its hub thread took it
- * ({@code hub}), its connection's event loop took the frame ({@code loop}), and the frame was
- * written to the socket ({@code socket}). Everything after the socket write is the network's and
- * the client's. Buckets are fixed and fine below 50 ms, so that percentiles over any interval can
- * be taken from two scrapes of {@code docstream_gateway_frame_delay_seconds_bucket}.
+ * consumer (the hub took the poll's batch) to three points on its way: its hub thread took the
+ * batch ({@code hub}, once per batch and hub thread), an event loop took its share of the frames
+ * ({@code loop}, once per batch and event loop), and the frame was written to the socket ({@code
+ * socket}, once per frame). Everything after the socket write is the network's and the client's.
+ * Buckets are fixed and fine below 50 ms, so that percentiles over any interval can be taken from
+ * two scrapes of {@code docstream_gateway_frame_delay_seconds_bucket}.
  */
 final class FrameDelay {
   /** Bucket bounds, ms. */

@@ -52,7 +52,8 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
     SendQuota quota = new SendQuota(limits.maxPendingSends());
     this.shards = new HubShard[threads];
     for (int i = 0; i < threads; i++) {
-      shards[i] = new HubShard(i, watches, reads, commands, quota, policies, limits, metrics);
+      shards[i] =
+          new HubShard(i, watches, reads, commands, quota, handOff, policies, limits, metrics);
     }
   }
 

@@ -44,7 +44,8 @@ final class Outbox extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
   private Consumer<String> resync = doc -> {};
   private long queuedBytes;
-  private long[] writtenReadNanos = new long[8];
+  private long[] unflushedReadNanos = new long[8];
+  private int unflushed;
   private boolean closed;
 
   Outbox(GatewayLimits limits, GatewayMetrics metrics) {
@@ -67,24 +68,57 @@ final class Outbox extends ChannelInboundHandlerAdapter {
   }
 
   void offer(OutFrame frame) {
+    stage(frame);
+    flush();
+  }
+
+  /**
+   * Like {@link #offer}, but what it writes stays unflushed until {@link #flush}. True when this is
+   * the first frame so written since the last flush.
+   */
+  boolean stage(OutFrame frame) {
     if (closed) {
-      return;
+      return false;
     }
     if (frame.kind().documentData() && frame.doc() != null) {
       boolean dropped = stale.contains(frame.doc()) || resyncing.contains(frame.doc());
       if (dropped && frame.kind() != OutFrame.Kind.SNAPSHOT) {
-        return;
+        return false;
       }
       if (dropped) {
         stale.remove(frame.doc());
         resyncing.remove(frame.doc());
       }
     }
-    queue.addLast(frame);
-    account(frame.bytes());
-    drain();
-    if (queuedBytes > limits.maxBacklogBytes()) {
-      overflow();
+    int before = unflushed;
+    if (queue.isEmpty() && ctx.channel().isWritable()) {
+      write(frame);
+    } else {
+      queue.addLast(frame);
+      account(frame.bytes());
+      writeQueued();
+      if (queuedBytes > limits.maxBacklogBytes()) {
+        overflow();
+      }
+    }
+    return before == 0 && unflushed > 0;
+  }
+
+  /** Sends what {@link #stage} wrote; asks for snapshots of dropped documents once caught up. */
+  void flush() {
+    if (unflushed > 0) {
+      ctx.flush();
+      for (int i = 0; i < unflushed; i++) {
+        FrameDelay.since(metrics.frameDelay.socket, unflushedReadNanos[i]);
+      }
+      unflushed = 0;
+    }
+    if (queue.isEmpty() && ctx.channel().isWritable() && !stale.isEmpty() && !closed) {
+      for (String doc : stale) {
+        resyncing.add(doc);
+        resync.accept(doc);
+      }
+      stale.clear();
     }
   }
 
@@ -109,29 +143,24 @@ final class Outbox extends ChannelInboundHandlerAdapter {
   }
 
   private void drain() {
-    int wrote = 0;
+    writeQueued();
+    flush();
+  }
+
+  private void writeQueued() {
     while (!queue.isEmpty() && ctx.channel().isWritable()) {
       OutFrame frame = queue.pollFirst();
       account(-frame.bytes());
-      ctx.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.utf8())));
-      if (wrote == writtenReadNanos.length) {
-        writtenReadNanos = Arrays.copyOf(writtenReadNanos, wrote * 2);
-      }
-      writtenReadNanos[wrote++] = frame.readNanos();
+      write(frame);
     }
-    if (wrote > 0) {
-      ctx.flush();
-      for (int i = 0; i < wrote; i++) {
-        FrameDelay.since(metrics.frameDelay.socket, writtenReadNanos[i]);
-      }
+  }
+
+  private void write(OutFrame frame) {
+    ctx.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.utf8())));
+    if (unflushed == unflushedReadNanos.length) {
+      unflushedReadNanos = Arrays.copyOf(unflushedReadNanos, unflushed * 2);
     }
-    if (queue.isEmpty() && ctx.channel().isWritable() && !stale.isEmpty() && !closed) {
-      for (String doc : stale) {
-        resyncing.add(doc);
-        resync.accept(doc);
-      }
-      stale.clear();
-    }
+    unflushedReadNanos[unflushed++] = frame.readNanos();
   }
 
   private void overflow() {

@@ -60,11 +60,7 @@ final class ProtocolHandler extends SimpleChannelInboundHandler<WebSocketFrame> 
       Viewer viewer = ctx.channel().attr(UpgradeAuthenticator.VIEWER).get();
       connection =
           new Connection(
-              ctx.channel(),
-              viewer == null ? Viewer.ANONYMOUS : viewer,
-              outbox,
-              hub.handOff(),
-              metrics.frameDelay);
+              ctx.channel(), viewer == null ? Viewer.ANONYMOUS : viewer, outbox, hub.handOff());
       sends = new RateLimiter(limits.sendsPerSecond(), System.nanoTime());
       Connection session = connection;
       outbox.onResync(doc -> hub.resync(session, doc));

@@ -356,8 +356,7 @@ class HubShardsTest {
             .sync()
             .channel();
     Channel server = accepted.get();
-    Connection connection =
-        new Connection(server, Viewer.of("alice"), outbox, hub.handOff(), metrics.frameDelay);
+    Connection connection = new Connection(server, Viewer.of("alice"), outbox, hub.handOff());
     outbox.onResync(doc -> hub.resync(connection, doc));
     return new Connected(server, client, outbox, connection, received);
   }
