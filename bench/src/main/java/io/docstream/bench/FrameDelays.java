@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * The gateway's own account of how long delta frames spent inside it ({@code
- * docstream_gateway_frame_delay_seconds}, by stage: from a record leaving its Kafka consumer to the
+ * docstream_gateway_frame_delay_total}, by stage: from a record leaving its Kafka consumer to the
  * hub thread, the connection's event loop, the socket write): cumulative bucket counts from one
  * scrape, and percentiles over the frames between two scrapes. A percentile is the upper bound of
  * the bucket that holds it, so it is never smaller than the true value.
@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  */
 record FrameDelays(Map<String, TreeMap<Double, Long>> buckets) {
   private static final Pattern BUCKET =
-      Pattern.compile("^docstream_gateway_frame_delay_seconds_bucket\\{(.*)\\} ([0-9.eE+-]+)$");
+      Pattern.compile("^docstream_gateway_frame_delay_total\\{(.*)\\} ([0-9.eE+-]+)$");
   private static final Pattern STAGE = Pattern.compile("stage=\"([^\"]*)\"");
   private static final Pattern LE = Pattern.compile("le=\"([^\"]*)\"");
 

@@ -266,7 +266,7 @@ record GatewayReport(
                 + " the bench JVM, over the same messages; it counts the gateway's part (its Kafka"
                 + " consumer, routing, fan-out, socket writes) and also the loopback and the load"
                 + " clients' own lateness (their event loop shares the cores). \"Inside the"
-                + " gateway\": the gateway's own `docstream_gateway_frame_delay_seconds` histogram,"
+                + " gateway\": the gateway's own `docstream_gateway_frame_delay_total` histogram,"
                 + " scraped before the window and after its drain, from a delta's record leaving"
                 + " the gateway's Kafka consumer to its frame's socket write, for every frame"
                 + " written meanwhile; each percentile is the upper bound of its bucket (never"
@@ -300,7 +300,8 @@ record GatewayReport(
     md.append(
             "\nInside the gateway by stage, from a record leaving its Kafka consumer to: the hub"
                 + " thread taking it, the connection's event loop taking its frame, the socket"
-                + " write (ms, upper bounds of buckets):\n\n")
+                + " write (ms, upper bounds of buckets; the first two count a poll's batch once per"
+                + " hub thread and per event loop, the last every frame):\n\n")
         .append("| step | input msg/s | hub thread | event loop | socket write |\n")
         .append("|---|---:|---:|---:|---:|\n");
     for (FanOutStep s : steps) {

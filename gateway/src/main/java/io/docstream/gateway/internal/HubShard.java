@@ -93,7 +93,7 @@ final class HubShard implements AutoCloseable {
   void onEvents(List<Upstream.Event> events, long readNanos, Runnable done) {
     loop.execute(
         () -> {
-          FrameDelay.since(metrics.frameDelay.hub, readNanos);
+          metrics.frameDelay.hub.since(readNanos, 1);
           fanout.readNanos(readNanos);
           try {
             batches.run(() -> events.forEach(this::onEvent));

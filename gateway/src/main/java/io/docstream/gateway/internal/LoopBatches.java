@@ -9,11 +9,12 @@ import java.util.Map;
 /**
  * The frames one hub thread hands to connections while it applies one batch of upstream records,
  * held until the batch ends and then posted as one task per event loop (the Disruptor's end of
- * batch): one queue entry and at most one wake-up per event loop instead of one per frame, and each
- * connection flushed once for all its frames of the batch. A frame handed over outside a batch is
- * posted by itself. Either way frames reach an event loop in the order the hub thread handed them
- * over (a batch is posted before the hub thread runs anything else), so each connection gets a
- * document's frames in order and an ack after its delta.
+ * batch): one queue entry and at most one wake-up per event loop instead of one per frame. Each
+ * frame is still flushed as soon as the event loop takes it: a connection rarely has two frames in
+ * one batch, and flushing at the end would hold every frame back for all the others. A frame handed
+ * over outside a batch is posted by itself. Either way frames reach an event loop in the order the
+ * hub thread handed them over (a batch is posted before the hub thread runs anything else), so each
+ * connection gets a document's frames in order and an ack after its delta.
  */
 final class LoopBatches {
   private static final ThreadLocal<LoopBatches> OPEN = new ThreadLocal<>();
@@ -72,18 +73,13 @@ final class LoopBatches {
       bytes += frame.bytes();
     }
 
-    /** On the event loop: writes every frame, then flushes each connection once. */
+    /** On the event loop: writes every frame, each as soon as it is taken. */
     void write(HandOff handOff, FrameDelay delay) {
       handOff.framesTaken(bytes);
-      FrameDelay.since(delay.loop, frames.get(0).readNanos());
-      List<Outbox> staged = new ArrayList<>();
+      delay.loop.since(frames.get(0).readNanos(), 1);
       for (int i = 0; i < frames.size(); i++) {
-        Outbox outbox = outboxes.get(i);
-        if (outbox.stage(frames.get(i))) {
-          staged.add(outbox);
-        }
+        outboxes.get(i).offer(frames.get(i));
       }
-      staged.forEach(Outbox::flush);
     }
   }
 }

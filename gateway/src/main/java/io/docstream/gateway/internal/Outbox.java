@@ -72,25 +72,20 @@ final class Outbox extends ChannelInboundHandlerAdapter {
     flush();
   }
 
-  /**
-   * Like {@link #offer}, but what it writes stays unflushed until {@link #flush}. True when this is
-   * the first frame so written since the last flush.
-   */
-  boolean stage(OutFrame frame) {
+  private void stage(OutFrame frame) {
     if (closed) {
-      return false;
+      return;
     }
     if (frame.kind().documentData() && frame.doc() != null) {
       boolean dropped = stale.contains(frame.doc()) || resyncing.contains(frame.doc());
       if (dropped && frame.kind() != OutFrame.Kind.SNAPSHOT) {
-        return false;
+        return;
       }
       if (dropped) {
         stale.remove(frame.doc());
         resyncing.remove(frame.doc());
       }
     }
-    int before = unflushed;
     if (queue.isEmpty() && ctx.channel().isWritable()) {
       write(frame);
     } else {
@@ -101,15 +96,15 @@ final class Outbox extends ChannelInboundHandlerAdapter {
         overflow();
       }
     }
-    return before == 0 && unflushed > 0;
   }
 
-  /** Sends what {@link #stage} wrote; asks for snapshots of dropped documents once caught up. */
-  void flush() {
+  /** Sends what was written; asks for snapshots of dropped documents once caught up. */
+  private void flush() {
     if (unflushed > 0) {
       ctx.flush();
+      long now = System.nanoTime();
       for (int i = 0; i < unflushed; i++) {
-        FrameDelay.since(metrics.frameDelay.socket, unflushedReadNanos[i]);
+        metrics.frameDelay.socket.at(now, unflushedReadNanos[i]);
       }
       unflushed = 0;
     }
