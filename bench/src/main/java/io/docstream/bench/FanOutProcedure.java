@@ -21,7 +21,7 @@ final class FanOutProcedure {
   private final OutputProbe probe;
   private final WebSocketClients clients;
   private final CpuClock cpu;
-  private final ChildJvm gateway;
+  private final GatewayJvm gateway;
   private final double fanOut;
   private long deliveredBase;
   private long dueBase;
@@ -33,7 +33,7 @@ final class FanOutProcedure {
       OutputProbe probe,
       WebSocketClients clients,
       CpuClock cpu,
-      ChildJvm gateway,
+      GatewayJvm gateway,
       double fanOut) {
     this.generator = generator;
     this.workload = workload;
@@ -59,6 +59,7 @@ final class FanOutProcedure {
     long untimed = frames.untimed();
     long disconnects = frames.disconnects();
     long rejections = probe.other();
+    FrameDelays delaysBefore = gateway.frameDelays();
     CpuClock.Sample cpuBefore = cpu.now();
     clients.takeMaxLagMillis();
     long delivered = frames.deltas();
@@ -78,7 +79,8 @@ final class FanOutProcedure {
     drain(notes);
     Latencies kafka = probe.closeWindow();
     Latencies latencies = frames.closeWindow();
-    gateway.requireAlive();
+    FrameDelays delaysAfter = gateway.frameDelays();
+    gateway.jvm().requireAlive();
     note(notes, frames.resets() - resets, "snapshots with reset (slow-client drops)");
     note(notes, frames.untimed() - untimed, "deltas without a due time");
     note(notes, frames.disconnects() - disconnects, "connections lost");
@@ -95,6 +97,9 @@ final class FanOutProcedure {
             deliveredInWindow == 0 ? 0 : cores.gateway() * seconds * 1000 / deliveredInWindow,
             cores,
             clientLagMillis,
+            delaysAfter.since(delaysBefore, "hub"),
+            delaysAfter.since(delaysBefore, "loop"),
+            delaysAfter.since(delaysBefore, "socket"),
             notes.toString().trim());
     log.info("{}", step);
     return step;

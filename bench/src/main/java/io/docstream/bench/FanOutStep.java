@@ -14,6 +14,10 @@ package io.docstream.bench;
  * @param gatewayCpuMillisPerDelta gateway JVM CPU time per delivered frame
  * @param cpu where the cores went
  * @param clientLagMillis the most a client event loop was late during the window
+ * @param hubDelay inside the gateway, from its Kafka consumer to the hub thread, for the frames
+ *     written from the window's start to the end of its drain
+ * @param loopDelay likewise, to the connection's event loop
+ * @param socketDelay likewise, to the socket write: all the gateway adds after its consumer
  * @param notes anything that went wrong (undelivered frames, resets, closes), or empty
  */
 record FanOutStep(
@@ -27,6 +31,9 @@ record FanOutStep(
     double gatewayCpuMillisPerDelta,
     CpuShares cpu,
     long clientLagMillis,
+    FrameDelays.Summary hubDelay,
+    FrameDelays.Summary loopDelay,
+    FrameDelays.Summary socketDelay,
     String notes) {
 
   /** A p99 beyond this means the step is past what the system sustains. */

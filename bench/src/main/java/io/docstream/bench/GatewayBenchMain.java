@@ -117,7 +117,7 @@ public final class GatewayBenchMain implements Callable<Integer> {
                       probe,
                       clients,
                       new CpuClock(gateway.jvm().pid(), processor.pid(), broker.pid(), clients),
-                      gateway.jvm(),
+                      gateway,
                       options.fanOut()));
           clientNotes(frames);
           clients.closeAll(CLOSE_TIMEOUT);

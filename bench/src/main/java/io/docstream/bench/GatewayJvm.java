@@ -152,6 +152,11 @@ final class GatewayJvm implements AutoCloseable {
     return sum;
   }
 
+  /** The gateway's frame delay buckets as of now. */
+  FrameDelays frameDelays() throws IOException, InterruptedException {
+    return FrameDelays.parse(get("/metrics").body());
+  }
+
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port + path))

@@ -2,8 +2,12 @@ package io.docstream.gateway.internal;
 
 import io.docstream.gateway.Viewer;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 
-/** One open WebSocket as the hub sees it: frames hop onto the channel's event loop in order. */
+/**
+ * One open WebSocket as the hub sees it: frames hop onto the channel's event loop in order, in
+ * batches when a hub thread applies upstream records ({@link LoopBatches}).
+ */
 final class Connection implements Client {
   private final Channel channel;
   private final Viewer viewer;
@@ -24,17 +28,16 @@ final class Connection implements Client {
 
   @Override
   public void deliver(OutFrame frame) {
-    if (channel.eventLoop().inEventLoop()) {
+    EventLoop loop = channel.eventLoop();
+    if (loop.inEventLoop()) {
       outbox.offer(frame);
-    } else {
+    } else if (!LoopBatches.add(loop, outbox, frame)) {
       handOff.framesHandedOff(frame.bytes());
-      channel
-          .eventLoop()
-          .execute(
-              () -> {
-                handOff.framesTaken(frame.bytes());
-                outbox.offer(frame);
-              });
+      loop.execute(
+          () -> {
+            handOff.framesTaken(frame.bytes());
+            outbox.offer(frame);
+          });
     }
   }
 

@@ -24,6 +24,7 @@ final class Fanout {
   private final ReadApiClient reads;
   private final GatewayMetrics metrics;
   private final Predicate<Feed> current;
+  private long readNanos;
 
   /**
    * @param loop the shard's thread
@@ -34,6 +35,11 @@ final class Fanout {
     this.reads = reads;
     this.metrics = metrics;
     this.current = current;
+  }
+
+  /** When the records being applied left the upstream consumer; 0 outside of a batch. */
+  void readNanos(long nanos) {
+    readNanos = nanos;
   }
 
   /** Serves a subscriber of a live feed its snapshot, or the deltas after its {@code since}. */
@@ -180,9 +186,10 @@ final class Fanout {
             viewer,
             v ->
                 OutFrame.delta(
-                    feed.doc,
-                    delta.seq(),
-                    feed.view.filterDelta(delta.patch(), v, before, feed.access, feed.data)));
+                        feed.doc,
+                        delta.seq(),
+                        feed.view.filterDelta(delta.patch(), v, before, feed.access, feed.data))
+                    .withReadNanos(readNanos));
     sub.client.deliver(frame);
     sub.lastSeq = delta.seq();
   }

@@ -25,6 +25,7 @@ public final class GatewayMetrics {
   final Counter silentCloses;
   final Counter badRecords;
   final Timer deliveryLatency;
+  final FrameDelay frameDelay;
 
   public GatewayMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -56,6 +57,7 @@ public final class GatewayMetrics {
             .description("from a delta's message timestamp to its fan-out to clients")
             .publishPercentiles(0.5, 0.99, 0.999)
             .register(registry);
+    frameDelay = new FrameDelay(registry);
   }
 
   /** Registers the gauge of frame bytes on their way to event loops. */

@@ -41,11 +41,11 @@ final class HandOff {
     batches.decrementAndGet();
   }
 
-  void framesHandedOff(int bytes) {
+  void framesHandedOff(long bytes) {
     frameBytes.addAndGet(bytes);
   }
 
-  void framesTaken(int bytes) {
+  void framesTaken(long bytes) {
     frameBytes.addAndGet(-bytes);
   }
 

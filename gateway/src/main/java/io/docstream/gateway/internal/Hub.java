@@ -52,7 +52,8 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
     SendQuota quota = new SendQuota(limits.maxPendingSends());
     this.shards = new HubShard[threads];
     for (int i = 0; i < threads; i++) {
-      shards[i] = new HubShard(i, watches, reads, commands, quota, policies, limits, metrics);
+      shards[i] =
+          new HubShard(i, watches, reads, commands, quota, handOff, policies, limits, metrics);
     }
   }
 
@@ -87,9 +88,10 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
 
   @Override
   public void onRecords(List<Upstream.Event> events) throws InterruptedException {
+    long readNanos = System.nanoTime();
     handOff.awaitRoom();
     if (shards.length == 1) {
-      shards[0].onEvents(events, handOff::batchApplied);
+      shards[0].onEvents(events, readNanos, handOff::batchApplied);
       return;
     }
     List<List<Upstream.Event>> parts = new ArrayList<>(shards.length);
@@ -113,7 +115,7 @@ public final class Hub implements Upstream.Listener, AutoCloseable {
         };
     for (int i = 0; i < shards.length; i++) {
       if (!parts.get(i).isEmpty()) {
-        shards[i].onEvents(parts.get(i), partApplied);
+        shards[i].onEvents(parts.get(i), readNanos, partApplied);
       }
     }
   }

@@ -40,6 +40,7 @@ final class HubShard implements AutoCloseable {
   private final Fanout fanout;
   private final FeedLoader loader;
   private final PendingSends sends;
+  private final LoopBatches batches;
 
   HubShard(
       int index,
@@ -47,6 +48,7 @@ final class HubShard implements AutoCloseable {
       ReadApiClient reads,
       CommandSink commands,
       SendQuota quota,
+      HandOff handOff,
       SpacePolicies policies,
       GatewayLimits limits,
       GatewayMetrics metrics) {
@@ -57,6 +59,7 @@ final class HubShard implements AutoCloseable {
     this.policies = policies;
     this.limits = limits;
     this.metrics = metrics;
+    this.batches = new LoopBatches(handOff, metrics.frameDelay);
     this.fanout = new Fanout(loop, reads, metrics, this::current);
     this.loader = new FeedLoader(loop, reads, metrics, fanout, this::current, this::failFeed);
     this.sends =
@@ -83,13 +86,19 @@ final class HubShard implements AutoCloseable {
     loop.execute(() -> doDisconnect(client));
   }
 
-  /** Applies records of this shard's documents, in order, then runs {@code done}. */
-  void onEvents(List<Upstream.Event> events, Runnable done) {
+  /**
+   * Applies records of this shard's documents, in order, then runs {@code done}. {@code readNanos}:
+   * when they left the upstream consumer.
+   */
+  void onEvents(List<Upstream.Event> events, long readNanos, Runnable done) {
     loop.execute(
         () -> {
+          metrics.frameDelay.hub.since(readNanos, 1);
+          fanout.readNanos(readNanos);
           try {
-            events.forEach(this::onEvent);
+            batches.run(() -> events.forEach(this::onEvent));
           } finally {
+            fanout.readNanos(0);
             done.run();
           }
         });

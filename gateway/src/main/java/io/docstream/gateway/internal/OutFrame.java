@@ -13,8 +13,10 @@ import io.docstream.serdes.Json;
  *     client
  * @param doc the document the frame is about, or null
  * @param utf8 the JSON text in UTF-8
+ * @param readNanos when the delta it carries left the upstream consumer ({@link System#nanoTime}),
+ *     or 0 for a frame not made from a record just read
  */
-public record OutFrame(Kind kind, String doc, byte[] utf8) {
+public record OutFrame(Kind kind, String doc, byte[] utf8, long readNanos) {
   /** The frame types of protocol v1. */
   public enum Kind {
     SNAPSHOT,
@@ -31,7 +33,11 @@ public record OutFrame(Kind kind, String doc, byte[] utf8) {
   }
 
   static OutFrame of(Kind kind, String doc, ObjectNode json) {
-    return new OutFrame(kind, doc, Json.bytes(json));
+    return new OutFrame(kind, doc, Json.bytes(json), 0);
+  }
+
+  OutFrame withReadNanos(long nanos) {
+    return new OutFrame(kind, doc, utf8, nanos);
   }
 
   /** The frame's size in bytes, as counted against a connection's backlog. */

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -43,6 +44,8 @@ final class Outbox extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
   private Consumer<String> resync = doc -> {};
   private long queuedBytes;
+  private long[] unflushedReadNanos = new long[8];
+  private int unflushed;
   private boolean closed;
 
   Outbox(GatewayLimits limits, GatewayMetrics metrics) {
@@ -65,6 +68,11 @@ final class Outbox extends ChannelInboundHandlerAdapter {
   }
 
   void offer(OutFrame frame) {
+    stage(frame);
+    flush();
+  }
+
+  private void stage(OutFrame frame) {
     if (closed) {
       return;
     }
@@ -78,11 +86,34 @@ final class Outbox extends ChannelInboundHandlerAdapter {
         resyncing.remove(frame.doc());
       }
     }
-    queue.addLast(frame);
-    account(frame.bytes());
-    drain();
-    if (queuedBytes > limits.maxBacklogBytes()) {
-      overflow();
+    if (queue.isEmpty() && ctx.channel().isWritable()) {
+      write(frame);
+    } else {
+      queue.addLast(frame);
+      account(frame.bytes());
+      writeQueued();
+      if (queuedBytes > limits.maxBacklogBytes()) {
+        overflow();
+      }
+    }
+  }
+
+  /** Sends what was written; asks for snapshots of dropped documents once caught up. */
+  private void flush() {
+    if (unflushed > 0) {
+      ctx.flush();
+      long now = System.nanoTime();
+      for (int i = 0; i < unflushed; i++) {
+        metrics.frameDelay.socket.at(now, unflushedReadNanos[i]);
+      }
+      unflushed = 0;
+    }
+    if (queue.isEmpty() && ctx.channel().isWritable() && !stale.isEmpty() && !closed) {
+      for (String doc : stale) {
+        resyncing.add(doc);
+        resync.accept(doc);
+      }
+      stale.clear();
     }
   }
 
@@ -107,23 +138,24 @@ final class Outbox extends ChannelInboundHandlerAdapter {
   }
 
   private void drain() {
-    boolean wrote = false;
+    writeQueued();
+    flush();
+  }
+
+  private void writeQueued() {
     while (!queue.isEmpty() && ctx.channel().isWritable()) {
       OutFrame frame = queue.pollFirst();
       account(-frame.bytes());
-      ctx.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.utf8())));
-      wrote = true;
+      write(frame);
     }
-    if (wrote) {
-      ctx.flush();
+  }
+
+  private void write(OutFrame frame) {
+    ctx.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.utf8())));
+    if (unflushed == unflushedReadNanos.length) {
+      unflushedReadNanos = Arrays.copyOf(unflushedReadNanos, unflushed * 2);
     }
-    if (queue.isEmpty() && ctx.channel().isWritable() && !stale.isEmpty() && !closed) {
-      for (String doc : stale) {
-        resyncing.add(doc);
-        resync.accept(doc);
-      }
-      stale.clear();
-    }
+    unflushedReadNanos[unflushed++] = frame.readNanos();
   }
 
   private void overflow() {
