@@ -33,11 +33,17 @@ public final class ProcessorApp implements AutoCloseable {
   private final KafkaStreams streams;
   private final ReadApi readApi;
   private final KafkaStreamsMetrics streamsMetrics;
+  private final TopicDeltaLog deltaLog;
 
-  private ProcessorApp(KafkaStreams streams, ReadApi readApi, KafkaStreamsMetrics streamsMetrics) {
+  private ProcessorApp(
+      KafkaStreams streams,
+      ReadApi readApi,
+      KafkaStreamsMetrics streamsMetrics,
+      TopicDeltaLog deltaLog) {
     this.streams = streams;
     this.readApi = readApi;
     this.streamsMetrics = streamsMetrics;
+    this.deltaLog = deltaLog;
   }
 
   /** Starts the processor; the commands topic must exist. */
@@ -94,7 +100,13 @@ public final class ProcessorApp implements AutoCloseable {
             props,
             clock);
     running.set(streams);
-    locator.set(new StreamsLocator(streams, self, config.limits().historyDeltas()));
+    TopicDeltaLog deltaLog =
+        new TopicDeltaLog(
+            config.topics().deltas(),
+            TopicDeltaLog.consumers(admin),
+            ReadApi.THREADS,
+            TopicDeltaLog.Bounds.DEFAULT);
+    locator.set(new StreamsLocator(streams, self, config.limits().historyDeltas(), deltaLog));
     streams.setUncaughtExceptionHandler(
         e -> {
           String thread = Thread.currentThread().getName();
@@ -113,7 +125,7 @@ public final class ProcessorApp implements AutoCloseable {
         applicationId,
         self.host(),
         readApi.port());
-    return new ProcessorApp(streams, readApi, streamsMetrics);
+    return new ProcessorApp(streams, readApi, streamsMetrics, deltaLog);
   }
 
   private static String activeTasks(KafkaStreams streams, String thread) {
@@ -191,5 +203,6 @@ public final class ProcessorApp implements AutoCloseable {
             .withTimeout(CLOSE_TIMEOUT));
     streamsMetrics.close();
     readApi.close();
+    deltaLog.close();
   }
 }
