@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -117,7 +119,7 @@ public final class TopicDeltaLog implements DeltaLog, AutoCloseable {
       List<Place> wanted,
       Map<Long, byte[]> found) {
     long from = Long.MAX_VALUE;
-    java.util.Set<Long> seqs = new java.util.HashSet<>();
+    Set<Long> seqs = new HashSet<>();
     for (Place p : wanted) {
       from = Math.min(from, p.timestampMillis());
       seqs.add(p.seq());
@@ -136,11 +138,11 @@ public final class TopicDeltaLog implements DeltaLog, AutoCloseable {
     long records = 0;
     long bytes = 0;
     while (!seqs.isEmpty() && consumer.position(partition, bounds.time()) < end) {
-      if (records >= bounds.records() || bytes >= bounds.bytes() || System.nanoTime() > deadline) {
+      if (System.nanoTime() > deadline) {
         return;
       }
       for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL).records(partition)) {
-        if (r.offset() >= end) {
+        if (r.offset() >= end || records >= bounds.records() || bytes >= bounds.bytes()) {
           return;
         }
         records++;

@@ -15,6 +15,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The physics of DESIGN.md: a commit's bytes follow the size of its change, not the document. */
@@ -84,9 +85,11 @@ class WriteCostTest {
    * while ids are younger than the time window (no expiry records), as in the bench.
    */
   @Test
-  void shouldWriteAtMostTwiceThePatchPlus200BytesPerMessageWhenCommitsFoldEntries() {
+  void shouldWriteAtMostTwiceThePatchPlus200BytesPerMessageWhenCommitsFoldEntries(
+      TestReporter report) {
     for (int valueChars : new int[] {1, 1000}) {
       Cost cost = measure(stateDir.resolve("folded-" + valueChars), valueChars, YOUNG_IDS);
+      report.publishEntry("young ids, " + valueChars + "-character values", cost.toString());
       assertThat(cost.folded())
           .as("bytes per message (%d-character values): %s", valueChars, cost)
           .isLessThanOrEqualTo(2 * cost.patch() + 200L * MESSAGES);
@@ -100,9 +103,10 @@ class WriteCostTest {
    * and meta (57 B value) are written per message too: 2 x patch + 350 B.
    */
   @Test
-  void shouldBoundTheBytesPerMessageWithFullWindowsAndWithoutFolding() {
+  void shouldBoundTheBytesPerMessageWithFullWindowsAndWithoutFolding(TestReporter report) {
     for (int valueChars : new int[] {1, 1000}) {
       Cost cost = measure(stateDir.resolve("full-" + valueChars), valueChars, WINDOWS);
+      report.publishEntry("full windows, " + valueChars + "-character values", cost.toString());
       assertThat(cost.folded())
           .as("folded, bytes per message (%d-character values): %s", valueChars, cost)
           .isLessThanOrEqualTo(2 * cost.patch() + 250L * MESSAGES);
@@ -134,7 +138,7 @@ class WriteCostTest {
         if (i == 200) {
           drainAll(f);
         }
-        String value = (i + "-" + "x".repeat(valueChars)).substring(0, valueChars);
+        String value = ((char) ('a' + i % 26) + "-" + i + "x".repeat(valueChars)).substring(0, valueChars);
         f.send("json/busy", "m-" + i, "{\"text\":\"" + value + "\"}", "alice", 1000L * i);
       }
       long patch = 0;
