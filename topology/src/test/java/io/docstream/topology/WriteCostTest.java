@@ -138,7 +138,8 @@ class WriteCostTest {
         if (i == 200) {
           drainAll(f);
         }
-        String value = ((char) ('a' + i % 26) + "-" + i + "x".repeat(valueChars)).substring(0, valueChars);
+        String value =
+            ((char) ('a' + i % 26) + "-" + i + "x".repeat(valueChars)).substring(0, valueChars);
         f.send("json/busy", "m-" + i, "{\"text\":\"" + value + "\"}", "alice", 1000L * i);
       }
       long patch = 0;
