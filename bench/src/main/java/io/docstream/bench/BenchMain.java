@@ -59,8 +59,18 @@ public final class BenchMain implements Callable<Integer> {
             BrokerOptions.inDirectory(work.resolve("broker"))
                 .withHeapMegabytes(options.brokerHeapMegabytes))) {
       for (TargetSettings settings : targetSettings()) {
-        Measurement passThrough = passThrough(broker.bootstrapServers(), work, settings);
-        List<Measurement> docstream = docstream(broker.bootstrapServers(), work, settings);
+        Measurement passThrough;
+        List<Measurement> docstream;
+        if (options.rateFraction == null) {
+          passThrough =
+              passThrough(broker.bootstrapServers(), work, settings, options.ratePerSecond);
+          docstream = docstream(broker.bootstrapServers(), work, settings);
+        } else {
+          docstream = docstream(broker.bootstrapServers(), work, settings);
+          int rate =
+              docstream.isEmpty() ? options.ratePerSecond : docstream.get(0).pacedPerSecond();
+          passThrough = passThrough(broker.bootstrapServers(), work, settings, rate);
+        }
         results.add(passThrough);
         results.addAll(docstream);
         profiles.add(new ProfileComparison.Pair(settings, passThrough, docstream));
@@ -89,7 +99,7 @@ public final class BenchMain implements Callable<Integer> {
     return options.profiles.stream().map(TargetSettings::parse).toList();
   }
 
-  private Measurement passThrough(String bootstrap, Path work, TargetSettings settings)
+  private Measurement passThrough(String bootstrap, Path work, TargetSettings settings, int rate)
       throws Exception {
     String in = "pass-through" + settings.suffix() + ".in";
     String out = "pass-through" + settings.suffix() + ".out";
@@ -133,7 +143,8 @@ public final class BenchMain implements Callable<Integer> {
               generator,
               probe,
               workload,
-              Duration.ofSeconds(options.warmUpSeconds));
+              Duration.ofSeconds(options.warmUpSeconds),
+              rate);
     }
   }
 
@@ -178,24 +189,37 @@ public final class BenchMain implements Callable<Integer> {
         long stored = storedBytes(httpPort, workload.docs().get(0));
         Duration warmUp =
             Duration.ofSeconds(first ? options.warmUpSeconds : options.shortWarmUpSeconds);
+        Procedure procedure = new Procedure(options, writes);
+        String target = "docstream" + settings.label();
         results.add(
-            new Procedure(options, writes)
-                .run(
-                    "docstream" + settings.label(),
+            options.rateFraction == null
+                ? procedure.run(
+                    target,
                     size,
                     stored,
                     jvm,
                     generator,
                     probe,
                     workload,
-                    warmUp));
+                    warmUp,
+                    options.ratePerSecond)
+                : procedure.runAtFraction(
+                    target,
+                    size,
+                    stored,
+                    jvm,
+                    generator,
+                    probe,
+                    workload,
+                    warmUp,
+                    options.ratePerSecond,
+                    options.rateFraction));
         first = false;
       }
     }
     return results;
   }
 
-  /** With {@code --processor-jfr}, a flight recording written to the work directory at exit. */
   /** A profile's processor settings with the run's {@code --processor-setting}s on top. */
   private Map<String, String> withBenchSettings(Map<String, String> profile) {
     Map<String, String> all = new TreeMap<>(profile);
@@ -203,6 +227,7 @@ public final class BenchMain implements Callable<Integer> {
     return all;
   }
 
+  /** With {@code --processor-jfr}, a flight recording written to the work directory at exit. */
   private List<String> processorJvmOptions(Path work, TargetSettings settings) {
     if (!options.processorJfr) {
       return List.of();
