@@ -93,10 +93,11 @@ public final class BenchMain implements Callable<Integer> {
 
   /** One pass-through / docstream pair per {@code --profiles} entry, else one at the interval. */
   private List<TargetSettings> targetSettings() {
-    if (options.profiles.isEmpty()) {
-      return List.of(TargetSettings.commitInterval(options.commitIntervalMillis));
-    }
-    return options.profiles.stream().map(TargetSettings::parse).toList();
+    List<TargetSettings> pairs =
+        options.profiles.isEmpty()
+            ? List.of(TargetSettings.commitInterval(options.commitIntervalMillis))
+            : options.profiles.stream().map(TargetSettings::parse).toList();
+    return pairs.stream().map(s -> s.with(options.streamsSettings)).toList();
   }
 
   private Measurement passThrough(String bootstrap, Path work, TargetSettings settings, int rate)

@@ -69,6 +69,13 @@ final class BenchOptions {
   Map<String, String> processorSettings = new TreeMap<>();
 
   @Option(
+      names = "--streams-setting",
+      description =
+          "Kafka Streams key=value (repeatable) for both targets of every pair: the pass-through"
+              + " gets it as is, the processor as kafka.<key>; e.g. producer.linger.ms=5.")
+  Map<String, String> streamsSettings = new TreeMap<>();
+
+  @Option(
       names = "--profiles",
       split = ",",
       description =
