@@ -22,8 +22,8 @@ public enum ProcessorProfile {
    * comes (linger.ms 5) made docstream slower here, its many small changelog batches costing the
    * broker more (docs/design/latency.md). Kafka Streams' record cache is off: at a commit each task
    * flushes its cache and then the shared producer, so a cache with writes in it costs one broker
-   * round trip per task in a row (six for six partitions), against one without; the price is
-   * every entry and meta write in the changelog (about 7 records a message instead of 4).
+   * round trip per task in a row (six for six partitions), against one without; the price is every
+   * entry and meta write in the changelog (about 7 records a message instead of 4).
    */
   LOW_LATENCY(
       "low-latency",
