@@ -59,8 +59,18 @@ public final class BenchMain implements Callable<Integer> {
             BrokerOptions.inDirectory(work.resolve("broker"))
                 .withHeapMegabytes(options.brokerHeapMegabytes))) {
       for (TargetSettings settings : targetSettings()) {
-        Measurement passThrough = passThrough(broker.bootstrapServers(), work, settings);
-        List<Measurement> docstream = docstream(broker.bootstrapServers(), work, settings);
+        Measurement passThrough;
+        List<Measurement> docstream;
+        if (options.rateFraction == null) {
+          passThrough =
+              passThrough(broker.bootstrapServers(), work, settings, options.ratePerSecond);
+          docstream = docstream(broker.bootstrapServers(), work, settings);
+        } else {
+          docstream = docstream(broker.bootstrapServers(), work, settings);
+          int rate =
+              docstream.isEmpty() ? options.ratePerSecond : docstream.get(0).pacedPerSecond();
+          passThrough = passThrough(broker.bootstrapServers(), work, settings, rate);
+        }
         results.add(passThrough);
         results.addAll(docstream);
         profiles.add(new ProfileComparison.Pair(settings, passThrough, docstream));
@@ -83,13 +93,14 @@ public final class BenchMain implements Callable<Integer> {
 
   /** One pass-through / docstream pair per {@code --profiles} entry, else one at the interval. */
   private List<TargetSettings> targetSettings() {
-    if (options.profiles.isEmpty()) {
-      return List.of(TargetSettings.commitInterval(options.commitIntervalMillis));
-    }
-    return options.profiles.stream().map(TargetSettings::parse).toList();
+    List<TargetSettings> pairs =
+        options.profiles.isEmpty()
+            ? List.of(TargetSettings.commitInterval(options.commitIntervalMillis))
+            : options.profiles.stream().map(TargetSettings::parse).toList();
+    return pairs.stream().map(s -> s.with(options.streamsSettings)).toList();
   }
 
-  private Measurement passThrough(String bootstrap, Path work, TargetSettings settings)
+  private Measurement passThrough(String bootstrap, Path work, TargetSettings settings, int rate)
       throws Exception {
     String in = "pass-through" + settings.suffix() + ".in";
     String out = "pass-through" + settings.suffix() + ".out";
@@ -133,7 +144,8 @@ public final class BenchMain implements Callable<Integer> {
               generator,
               probe,
               workload,
-              Duration.ofSeconds(options.warmUpSeconds));
+              Duration.ofSeconds(options.warmUpSeconds),
+              rate);
     }
   }
 
@@ -178,24 +190,37 @@ public final class BenchMain implements Callable<Integer> {
         long stored = storedBytes(httpPort, workload.docs().get(0));
         Duration warmUp =
             Duration.ofSeconds(first ? options.warmUpSeconds : options.shortWarmUpSeconds);
+        Procedure procedure = new Procedure(options, writes);
+        String target = "docstream" + settings.label();
         results.add(
-            new Procedure(options, writes)
-                .run(
-                    "docstream" + settings.label(),
+            options.rateFraction == null
+                ? procedure.run(
+                    target,
                     size,
                     stored,
                     jvm,
                     generator,
                     probe,
                     workload,
-                    warmUp));
+                    warmUp,
+                    options.ratePerSecond)
+                : procedure.runAtFraction(
+                    target,
+                    size,
+                    stored,
+                    jvm,
+                    generator,
+                    probe,
+                    workload,
+                    warmUp,
+                    options.ratePerSecond,
+                    options.rateFraction));
         first = false;
       }
     }
     return results;
   }
 
-  /** With {@code --processor-jfr}, a flight recording written to the work directory at exit. */
   /** A profile's processor settings with the run's {@code --processor-setting}s on top. */
   private Map<String, String> withBenchSettings(Map<String, String> profile) {
     Map<String, String> all = new TreeMap<>(profile);
@@ -203,6 +228,7 @@ public final class BenchMain implements Callable<Integer> {
     return all;
   }
 
+  /** With {@code --processor-jfr}, a flight recording written to the work directory at exit. */
   private List<String> processorJvmOptions(Path work, TargetSettings settings) {
     if (!options.processorJfr) {
       return List.of();

@@ -11,8 +11,19 @@ final class BenchOptions {
   @Option(
       names = "--rate",
       defaultValue = "2000",
-      description = "Paced messages/s for warm-up and latency (default ${DEFAULT-VALUE}).")
+      description =
+          "Paced messages/s for warm-up and latency (default ${DEFAULT-VALUE}); with"
+              + " --rate-fraction, the rate of the first warm-up only.")
   int ratePerSecond;
+
+  @Option(
+      names = "--rate-fraction",
+      description =
+          "Pace the latency windows at this share of docstream's saturated rate in the same run"
+              + " (e.g. 0.15): per pair, docstream's throughput window runs first, then its latency"
+              + " window at the share, then the pass-through at the same rate (the rate of the"
+              + " pair's first document size).")
+  Double rateFraction;
 
   @Option(names = "--warm-up-seconds", defaultValue = "40", description = "First target in a JVM.")
   int warmUpSeconds;
@@ -56,6 +67,13 @@ final class BenchOptions {
       description =
           "key=value added to the processor's properties (repeatable), e.g. kafka.batch.size=65536.")
   Map<String, String> processorSettings = new TreeMap<>();
+
+  @Option(
+      names = "--streams-setting",
+      description =
+          "Kafka Streams key=value (repeatable) for both targets of every pair: the pass-through"
+              + " gets it as is, the processor as kafka.<key>; e.g. producer.linger.ms=5.")
+  Map<String, String> streamsSettings = new TreeMap<>();
 
   @Option(
       names = "--profiles",

@@ -1,13 +1,16 @@
 package io.docstream.bench;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One measurement of a running target, the same for the pass-through and for docstream: a paced
- * warm-up (discarded), a paced latency window, then a saturating throughput window. Every step is
- * bounded in time; a backlog that does not drain is reported, not waited for.
+ * warm-up (discarded), a paced latency window and a saturating throughput window, in that order at
+ * a fixed rate, or throughput first when the paced rate is a share of the saturated one. Every step
+ * is bounded in time; a backlog that does not drain is reported, not waited for.
  */
 final class Procedure {
   private static final Logger log = LoggerFactory.getLogger(Procedure.class);
@@ -53,6 +56,11 @@ final class Procedure {
     throw new IllegalStateException("no output within 120 s: the target did not start");
   }
 
+  /**
+   * Warm-up, latency window, then throughput window, all paced at {@code rate} msg/s.
+   *
+   * @param rate the paced rate of the warm-up and the latency window
+   */
   Measurement run(
       String target,
       int documentBytes,
@@ -61,26 +69,147 @@ final class Procedure {
       LoadGenerator generator,
       OutputProbe probe,
       Workload workload,
-      Duration warmUp)
+      Duration warmUp,
+      int rate)
       throws InterruptedException {
     StringBuilder notes = new StringBuilder();
-    int rate = options.ratePerSecond;
+    warmUp(target, documentBytes, generator, probe, workload, warmUp, rate, notes);
+    Paced paced =
+        latencyWindow(target, documentBytes, jvm, generator, probe, workload, rate, notes);
+    Saturated saturated =
+        throughputWindow(target, documentBytes, generator, probe, workload, notes);
+    return measurement(target, documentBytes, storedSample, jvm, probe, paced, saturated, notes);
+  }
+
+  /**
+   * Warm-up at {@code warmUpRate}, throughput window, then a second warm-up ({@code
+   * --short-warm-up-seconds}) and the latency window at {@code fraction} of the saturated rate just
+   * measured: the paced rate is a share of the target's own maximum in this run.
+   */
+  Measurement runAtFraction(
+      String target,
+      int documentBytes,
+      long storedSample,
+      ChildJvm jvm,
+      LoadGenerator generator,
+      OutputProbe probe,
+      Workload workload,
+      Duration warmUp,
+      int warmUpRate,
+      double fraction)
+      throws InterruptedException {
+    StringBuilder notes = new StringBuilder();
+    warmUp(target, documentBytes, generator, probe, workload, warmUp, warmUpRate, notes);
+    Saturated saturated =
+        throughputWindow(target, documentBytes, generator, probe, workload, notes);
+    int rate = Math.max(1, (int) Math.round(fraction * saturated.perSecond()));
+    warmUp(
+        target,
+        documentBytes,
+        generator,
+        probe,
+        workload,
+        Duration.ofSeconds(options.shortWarmUpSeconds),
+        rate,
+        notes);
+    Paced paced =
+        latencyWindow(target, documentBytes, jvm, generator, probe, workload, rate, notes);
+    return measurement(target, documentBytes, storedSample, jvm, probe, paced, saturated, notes);
+  }
+
+  private record Paced(
+      int perSecond,
+      Latencies.Summary latency,
+      double cpuMillisPerMessage,
+      StreamsJmx.Commits commits) {}
+
+  /** The target's Kafka metrics over JMX, or null (logged) when the bench cannot attach. */
+  private static StreamsJmx attach(ChildJvm jvm) {
+    try {
+      return StreamsJmx.attach(jvm.pid());
+    } catch (Exception e) {
+      log.warn("no JMX metrics from {}: {}", jvm, e.toString());
+      return null;
+    }
+  }
+
+  private static Map<String, Double> totals(StreamsJmx jmx) {
+    try {
+      return jmx == null ? null : jmx.totals();
+    } catch (Exception e) {
+      log.warn("JMX metrics not read: {}", e.toString());
+      return null;
+    }
+  }
+
+  private static void close(StreamsJmx jmx) {
+    try {
+      if (jmx != null) {
+        jmx.close();
+      }
+    } catch (IOException e) {
+      log.debug("JMX connector close", e);
+    }
+  }
+
+  private record Saturated(double perSecond, Measurement.Writes writes) {}
+
+  private void warmUp(
+      String target,
+      int documentBytes,
+      LoadGenerator generator,
+      OutputProbe probe,
+      Workload workload,
+      Duration warmUp,
+      int rate,
+      StringBuilder notes)
+      throws InterruptedException {
     log.info("{} {} B: warm-up {} s at {}/s", target, documentBytes, warmUp.toSeconds(), rate);
     generator.paced(workload, rate, warmUp);
     drain(generator, probe, "warm-up", notes);
+  }
 
+  private Paced latencyWindow(
+      String target,
+      int documentBytes,
+      ChildJvm jvm,
+      LoadGenerator generator,
+      OutputProbe probe,
+      Workload workload,
+      int rate,
+      StringBuilder notes)
+      throws InterruptedException {
     Duration window = Duration.ofSeconds(options.latencySeconds);
     log.info(
         "{} {} B: latency window {} s at {}/s", target, documentBytes, window.toSeconds(), rate);
     probe.openWindow((int) (rate * window.toSeconds() + 1000));
+    StreamsJmx jmx = attach(jvm);
+    Map<String, Double> commitsBefore = totals(jmx);
     long cpuBefore = jvm.cpuMillis();
     long receivedBefore = probe.received();
     generator.paced(workload, rate, window);
     drain(generator, probe, "latency window", notes);
     long cpu = jvm.cpuMillis() - cpuBefore;
     long messages = probe.received() - receivedBefore;
-    Latencies.Summary latency = probe.closeWindow().summary();
+    Map<String, Double> commitsAfter = totals(jmx);
+    close(jmx);
+    return new Paced(
+        rate,
+        probe.closeWindow().summary(),
+        messages == 0 ? 0 : (double) cpu / messages,
+        commitsBefore == null || commitsAfter == null
+            ? null
+            : StreamsJmx.Commits.between(commitsBefore, commitsAfter));
+  }
 
+  private Saturated throughputWindow(
+      String target,
+      int documentBytes,
+      LoadGenerator generator,
+      OutputProbe probe,
+      Workload workload,
+      StringBuilder notes)
+      throws InterruptedException {
     Duration saturated = Duration.ofSeconds(options.throughputSeconds);
     log.info("{} {} B: throughput window {} s", target, documentBytes, saturated.toSeconds());
     WriteMeter.Totals writesBefore = writeMeter.totals();
@@ -91,20 +220,32 @@ final class Procedure {
     generator.saturating(workload, saturated, probe::received, maxInFlight(options));
     double throughput = (probe.received() - startCount) * 1e9 / (System.nanoTime() - startNanos);
     drain(generator, probe, "throughput window", notes);
-    Measurement.Writes writes =
-        writesPerMessage(writesBefore, probe.received() - receivedBeforeWrites);
+    return new Saturated(
+        throughput, writesPerMessage(writesBefore, probe.received() - receivedBeforeWrites));
+  }
+
+  private Measurement measurement(
+      String target,
+      int documentBytes,
+      long storedSample,
+      ChildJvm jvm,
+      OutputProbe probe,
+      Paced paced,
+      Saturated saturated,
+      StringBuilder notes) {
     jvm.requireAlive();
     Measurement m =
         new Measurement(
             target,
             documentBytes,
             storedSample,
-            throughput,
-            latency,
-            rate,
-            messages == 0 ? 0 : (double) cpu / messages,
+            saturated.perSecond(),
+            paced.latency(),
+            paced.perSecond(),
+            paced.cpuMillisPerMessage(),
             probe.other(),
-            writes,
+            saturated.writes(),
+            paced.commits(),
             notes.toString());
     log.info("{}", m);
     return m;

@@ -44,7 +44,7 @@ final class ProfileComparison {
         md.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %s | %,d B | %,d (%.0f%%) | %d / %d / %d | %d / %d / %d | %.2f | %,.0f | %,.0f | %+.0f%% |%n",
+                "| %s | %s | %,d B | %,d (%.0f%%) | %d / %d / %d | %d / %d / %d | %s | %,.0f | %,.0f | %+.0f%% |%n",
                 pair.settings().profile(),
                 settings(pair.settings()),
                 d.documentBytes(),
@@ -56,7 +56,9 @@ final class ProfileComparison {
                 ds.p50(),
                 ds.p99(),
                 ds.p999(),
-                (double) ds.p99() / pt.p99(),
+                d.pacedPerSecond() == pair.passThrough().pacedPerSecond()
+                    ? String.format(Locale.ROOT, "%.2f", (double) ds.p99() / pt.p99())
+                    : "- (pass-through paced at " + pair.passThrough().pacedPerSecond() + "/s)",
                 pair.passThrough().throughputPerSecond(),
                 d.throughputPerSecond(),
                 100.0 * (d.throughputPerSecond() / firstMax - 1)));

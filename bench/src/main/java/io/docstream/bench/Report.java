@@ -73,16 +73,39 @@ record Report(
     line(
         md,
         "Documents pre-filled to size with 1000-character fields before their updates; docstream's cache is 64 MiB per task (default)");
-    line(
-        md,
-        "Per target: warm-up %d s (first in a JVM) or %d s at %d msg/s, discarded; latency window %d s at %d msg/s; throughput window %d s saturating with at most %,d messages in flight",
-        options.warmUpSeconds,
-        options.shortWarmUpSeconds,
-        options.ratePerSecond,
-        options.latencySeconds,
-        options.ratePerSecond,
-        options.throughputSeconds,
-        Procedure.maxInFlight(options));
+    if (options.rateFraction == null) {
+      line(
+          md,
+          "Per target: warm-up %d s (first in a JVM) or %d s at %d msg/s, discarded; latency window %d s at %d msg/s; throughput window %d s saturating with at most %,d messages in flight",
+          options.warmUpSeconds,
+          options.shortWarmUpSeconds,
+          options.ratePerSecond,
+          options.latencySeconds,
+          options.ratePerSecond,
+          options.throughputSeconds,
+          Procedure.maxInFlight(options));
+    } else {
+      line(
+          md,
+          "Paced rate: %.0f%% of docstream's saturated rate in this run, per profile (the rate of its first document size), the same for the pass-through of the pair",
+          100 * options.rateFraction);
+      line(
+          md,
+          "Docstream: warm-up %d s (first in a JVM) or %d s at %d msg/s, discarded; throughput window %d s saturating with at most %,d messages in flight; warm-up %d s at the paced rate, discarded; latency window %d s at the paced rate",
+          options.warmUpSeconds,
+          options.shortWarmUpSeconds,
+          options.ratePerSecond,
+          options.throughputSeconds,
+          Procedure.maxInFlight(options),
+          options.shortWarmUpSeconds,
+          options.latencySeconds);
+      line(
+          md,
+          "Pass-through: warm-up %d s at the paced rate, discarded; latency window %d s at the paced rate; throughput window %d s saturating",
+          options.warmUpSeconds,
+          options.latencySeconds,
+          options.throughputSeconds);
+    }
     line(
         md,
         "Latency: record timestamp (the time the message was due to be sent) to receipt by the read_committed consumer, nearest-rank percentiles");
@@ -119,11 +142,45 @@ record Report(
             + "broker per committed message over the throughput window (settle, window and drain): "
             + "end offsets (transaction markers included) and log bytes on disk (record-batch "
             + "framing included) of every topic it writes, outputs and changelogs.\n");
+    md.append(commits());
     md.append(profiles.markdown());
     if (!skipped.isEmpty()) {
       md.append("\nSkipped: ").append(String.join("; ", skipped)).append('\n');
     }
     md.append("\nReproduce: `bench/run.sh` (options: `bench/run.sh --help`).\n");
+    return md.toString();
+  }
+
+  /** Where each target's commits spent their time in its latency window (Kafka's metrics). */
+  private String commits() {
+    StringBuilder md = new StringBuilder();
+    md.append("\n## The commit in the latency window\n\n")
+        .append(
+            "Per commit of the stream thread over the latency window, from the target's Kafka"
+                + " metrics read over JMX: the producer's flush, sendOffsetsToTransaction and"
+                + " commitTransaction (each blocks the thread), the records and produce requests it"
+                + " sent, and its record retries in the window (e.g. CONCURRENT_TRANSACTIONS).\n\n")
+        .append(
+            "| target | commits/s | flush ms | send offsets ms | commit txn ms | records/commit | requests/commit | retries |\n")
+        .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (Measurement m : results) {
+      StreamsJmx.Commits c = m.commits();
+      if (c == null) {
+        continue;
+      }
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %,d |%n",
+              m.target(),
+              (double) c.commits() / options.latencySeconds,
+              c.flushMillis(),
+              c.sendOffsetsMillis(),
+              c.commitMillis(),
+              c.recordsPerCommit(),
+              c.requestsPerCommit(),
+              c.retries()));
+    }
     return md.toString();
   }
 

@@ -50,6 +50,18 @@ record TargetSettings(String profile, Map<String, String> processor, Map<String,
     return new TargetSettings(profile.settingValue(), Map.of("profile", name), streams);
   }
 
+  /** These settings with Kafka Streams {@code settings} added to both targets. */
+  TargetSettings with(Map<String, String> settings) {
+    Map<String, String> processorAll = new TreeMap<>(processor);
+    Map<String, String> streamsAll = new TreeMap<>(streams);
+    settings.forEach(
+        (k, v) -> {
+          processorAll.put(KAFKA_PREFIX + k, v);
+          streamsAll.put(k, v);
+        });
+    return new TargetSettings(profile, processorAll, streamsAll);
+  }
+
   long commitIntervalMillis() {
     return Long.parseLong(streams.get(COMMIT_INTERVAL));
   }
