@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.docstream.serdes.ConfigReader;
 import io.docstream.serdes.Json;
 import io.docstream.spaces.SpaceRegistry;
-import io.docstream.state.DeltaLog;
 import io.docstream.state.DocumentReader;
 import io.docstream.state.StoreNames;
 import io.docstream.topology.DocTopology;
@@ -132,8 +131,7 @@ final class DriverTarget implements ScenarioTarget {
               store(StoreNames.DOCS),
               store(StoreNames.META),
               store(StoreNames.HISTORY),
-              historyDeltas,
-              DeltaLog.NONE);
+              historyDeltas);
       try {
         return reader.snapshot(key).map(DriverSession::served);
       } catch (InterruptedException e) {

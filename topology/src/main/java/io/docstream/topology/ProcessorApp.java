@@ -45,19 +45,16 @@ public final class ProcessorApp implements AutoCloseable {
   private final ReadApi readApi;
   private final KafkaStreamsMetrics streamsMetrics;
   private final Optional<DepartedMemberFencer> fencer;
-  private final TopicDeltaLog deltaLog;
 
   private ProcessorApp(
       KafkaStreams streams,
       ReadApi readApi,
       KafkaStreamsMetrics streamsMetrics,
-      Optional<DepartedMemberFencer> fencer,
-      TopicDeltaLog deltaLog) {
+      Optional<DepartedMemberFencer> fencer) {
     this.streams = streams;
     this.readApi = readApi;
     this.streamsMetrics = streamsMetrics;
     this.fencer = fencer;
-    this.deltaLog = deltaLog;
   }
 
   /** Starts the processor; the commands topic must exist. */
@@ -114,13 +111,7 @@ public final class ProcessorApp implements AutoCloseable {
             props,
             clock);
     running.set(streams);
-    TopicDeltaLog deltaLog =
-        new TopicDeltaLog(
-            config.topics().deltas(),
-            TopicDeltaLog.consumers(admin),
-            ReadApi.THREADS,
-            TopicDeltaLog.Bounds.DEFAULT);
-    locator.set(new StreamsLocator(streams, self, config.limits().historyDeltas(), deltaLog));
+    locator.set(new StreamsLocator(streams, self, config.limits().historyDeltas()));
     streams.setUncaughtExceptionHandler(
         e -> {
           String thread = Thread.currentThread().getName();
@@ -143,7 +134,7 @@ public final class ProcessorApp implements AutoCloseable {
         applicationId,
         self.host(),
         readApi.port());
-    return new ProcessorApp(streams, readApi, streamsMetrics, fencer, deltaLog);
+    return new ProcessorApp(streams, readApi, streamsMetrics, fencer);
   }
 
   private static String activeTasks(KafkaStreams streams, String thread) {
@@ -226,6 +217,5 @@ public final class ProcessorApp implements AutoCloseable {
     fencer.ifPresent(DepartedMemberFencer::close);
     streamsMetrics.close();
     readApi.close();
-    deltaLog.close();
   }
 }

@@ -1,6 +1,5 @@
 package io.docstream.topology;
 
-import io.docstream.state.DeltaLog;
 import io.docstream.state.DocumentReader;
 import io.docstream.state.StoreNames;
 import org.apache.kafka.common.serialization.Serdes;
@@ -29,13 +28,11 @@ public final class StreamsLocator implements DocumentLocator {
   private final KafkaStreams streams;
   private final HostInfo self;
   private final int historyDeltas;
-  private final DeltaLog deltaLog;
 
-  public StreamsLocator(KafkaStreams streams, HostInfo self, int historyDeltas, DeltaLog deltaLog) {
+  public StreamsLocator(KafkaStreams streams, HostInfo self, int historyDeltas) {
     this.streams = streams;
     this.self = self;
     this.historyDeltas = historyDeltas;
-    this.deltaLog = deltaLog;
   }
 
   @Override
@@ -63,8 +60,7 @@ public final class StreamsLocator implements DocumentLocator {
               store(StoreNames.DOCS, partition),
               store(StoreNames.META, partition),
               store(StoreNames.HISTORY, partition),
-              historyDeltas,
-              deltaLog));
+              historyDeltas));
     } catch (InvalidStateStoreException e) {
       return new DocumentLocation.Migrating("partition is restoring: " + e.getMessage());
     }

@@ -55,8 +55,7 @@ class ReadApiTest {
             fixture.driver.getKeyValueStore(StoreNames.DOCS),
             fixture.driver.getKeyValueStore(StoreNames.META),
             fixture.driver.getKeyValueStore(StoreNames.HISTORY),
-            2,
-            fixture.deltaLog());
+            2);
     owner =
         new ReadApi(
             "127.0.0.1",

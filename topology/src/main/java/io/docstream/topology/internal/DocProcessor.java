@@ -10,7 +10,6 @@ import io.docstream.serdes.ErrorCode;
 import io.docstream.serdes.Json;
 import io.docstream.serdes.Rejection;
 import io.docstream.spaces.SpaceRegistry;
-import io.docstream.state.DeltaLocation;
 import io.docstream.state.DocumentState;
 import io.docstream.state.StateLimits;
 import io.docstream.state.Timers;
@@ -77,7 +76,6 @@ public final class DocProcessor implements Processor<byte[], byte[], byte[], byt
       int maxDeltaBytes,
       long timerIntervalMillis,
       DocumentPartitioner partitioner,
-      DocumentPartitioner deltaPartitioner,
       SkipRecords skipRecords,
       LogLimiter logLimiter,
       ProcessorMetrics metrics) {}
@@ -119,10 +117,7 @@ public final class DocProcessor implements Processor<byte[], byte[], byte[], byt
         reroute(record, doc.toString());
         return;
       }
-      byte[] docBytes = doc.toString().getBytes(StandardCharsets.UTF_8);
-      DeltaLocation delta =
-          new DeltaLocation(record.timestamp(), settings.deltaPartitioner().partitionOf(docBytes));
-      emit(record, docBytes, apply(doc, command, ts, delta), started);
+      emit(record, doc.toString(), apply(doc, command, ts), started);
     } catch (DocstreamException e) {
       reject(record, sender(command, record), e, ts);
     } catch (KafkaException e) {
@@ -133,17 +128,18 @@ public final class DocProcessor implements Processor<byte[], byte[], byte[], byt
   }
 
   /** A failure thrown out of the applier may leave the cached tree changed: forget it. */
-  private Outcome apply(DocKey doc, Command command, long ts, DeltaLocation delta) {
+  private Outcome apply(DocKey doc, Command command, long ts) {
     try {
-      return applier.apply(doc, command, ts, delta);
+      return applier.apply(doc, command, ts);
     } catch (RuntimeException | StackOverflowError e) {
       state.cache().invalidate(doc.toString());
       throw e;
     }
   }
 
-  private void emit(Record<byte[], byte[]> record, byte[] doc, Outcome outcome, long started) {
-    Record<byte[], byte[]> out = record.withKey(doc).withHeaders(new RecordHeaders());
+  private void emit(Record<byte[], byte[]> record, String doc, Outcome outcome, long started) {
+    Record<byte[], byte[]> out =
+        record.withKey(doc.getBytes(StandardCharsets.UTF_8)).withHeaders(new RecordHeaders());
     if (outcome instanceof Outcome.Applied applied) {
       context.forward(out.withValue(applied.serialized()), DELTAS);
       settings

@@ -12,7 +12,6 @@ import io.docstream.serdes.Json;
 import io.docstream.spaces.MessageContext;
 import io.docstream.spaces.SpaceLogic;
 import io.docstream.spaces.SpaceRegistry;
-import io.docstream.state.DeltaLocation;
 import io.docstream.state.DocumentState;
 import io.docstream.state.StateLimits;
 import io.docstream.state.Timers;
@@ -71,11 +70,7 @@ class DocumentApplierTest {
   }
 
   private Outcome send(String doc, String id, String body, String actor, long ts) {
-    return applier.apply(
-        DocKey.parse(doc),
-        new Command(id, Json.parse(body), actor, ts, null),
-        ts,
-        new DeltaLocation(ts, 0));
+    return applier.apply(DocKey.parse(doc), new Command(id, Json.parse(body), actor, ts, null), ts);
   }
 
   /** Fires the due timers as the punctuation does and returns their messages. */
@@ -88,7 +83,7 @@ class DocumentApplierTest {
   }
 
   private Outcome deliver(String doc, Command timer) {
-    return applier.apply(DocKey.parse(doc), timer, timer.ts(), new DeltaLocation(timer.ts(), 0));
+    return applier.apply(DocKey.parse(doc), timer, timer.ts());
   }
 
   private static int code(Outcome outcome) {
