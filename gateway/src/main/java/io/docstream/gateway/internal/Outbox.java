@@ -211,6 +211,20 @@ final class Outbox extends ChannelInboundHandlerAdapter {
         .schedule(() -> ctx.close(), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS); // never drained
   }
 
+  @Override
+  public String toString() {
+    return "Outbox[queued "
+        + queue.size()
+        + " frames, "
+        + queuedBytes
+        + " bytes, stale "
+        + stale
+        + ", resyncing "
+        + resyncing
+        + (closed ? ", closed" : "")
+        + "]";
+  }
+
   private void account(long delta) {
     queuedBytes += delta;
     metrics.backlogBytes.addAndGet(delta);

@@ -37,6 +37,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -243,14 +244,36 @@ class HubShardsTest {
     assertThat(highestBacklog).isLessThanOrEqualTo(maxBacklogBytes + 1024);
 
     onLoop(connected.server, () -> writable(connected.server, true));
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () ->
-                assertThat(lastSeqs(connected.received))
-                    .hasSize(DOCS)
-                    .containsOnlyKeys(names(docs))
-                    .allSatisfy((doc, seq) -> assertThat(seq).isEqualTo(rounds)));
+    try {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(lastSeqs(connected.received))
+                      .hasSize(DOCS)
+                      .containsOnlyKeys(names(docs))
+                      .allSatisfy((doc, seq) -> assertThat(seq).isEqualTo(rounds)));
+    } catch (ConditionTimeoutException e) {
+      String[] state = new String[1];
+      onLoop(
+          connected.server,
+          () ->
+              state[0] =
+                  connected.outbox
+                      + " writable "
+                      + connected.server.isWritable()
+                      + " active "
+                      + connected.server.isActive());
+      throw new AssertionError(
+          state[0]
+              + ", slow closes "
+              + metrics.slowCloses.count()
+              + ", drops "
+              + metrics.slowDrops.count()
+              + ", frames "
+              + connected.received,
+          e);
+    }
     assertInOrderPerDocument(connected.received);
 
     connected.client.close().sync();
