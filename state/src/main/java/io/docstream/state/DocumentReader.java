@@ -27,16 +27,22 @@ public final class DocumentReader {
   private final ReadOnlyKeyValueStore<Bytes, byte[]> meta;
   private final ReadOnlyKeyValueStore<Bytes, byte[]> history;
   private final int historyDeltas;
+  private final DeltaLog deltaLog;
 
+  /**
+   * @param deltaLog where the deltas the history's slots locate are read
+   */
   public DocumentReader(
       ReadOnlyKeyValueStore<Bytes, byte[]> docs,
       ReadOnlyKeyValueStore<Bytes, byte[]> meta,
       ReadOnlyKeyValueStore<Bytes, byte[]> history,
-      int historyDeltas) {
+      int historyDeltas,
+      DeltaLog deltaLog) {
     this.docs = docs;
     this.meta = meta;
     this.history = history;
     this.historyDeltas = historyDeltas;
+    this.deltaLog = deltaLog;
   }
 
   /** A consistent snapshot, or empty when writes kept tearing every attempt. */
@@ -62,10 +68,11 @@ public final class DocumentReader {
   }
 
   /**
-   * The serialized deltas after {@code after} up to the current seq, or empty when the history no
-   * longer reaches back that far.
+   * The committed deltas after {@code after}, in seq order without a gap, up to the current seq or
+   * the last one committed; empty when not even the delta at {@code after + 1} can be given (the
+   * history no longer reaches back that far, or the deltas topic no longer holds it).
    */
   public Optional<List<byte[]>> deltasAfter(String doc, long after) {
-    return DeltaHistory.after(history, historyDeltas, doc, after, seq(doc));
+    return DeltaHistory.after(history, deltaLog, historyDeltas, doc, after, seq(doc));
   }
 }

@@ -48,6 +48,9 @@ public final class ReadApi implements AutoCloseable {
   /** The header carrying the shared secret ({@code http.secret}) between gateway and processor. */
   public static final String SECRET_HEADER = "X-Docstream-Secret";
 
+  /** Requests served at once. */
+  static final int THREADS = 4;
+
   static final String FORWARDED_HEADER = "X-Docstream-Forwarded";
   private static final Logger LOG = LoggerFactory.getLogger(ReadApi.class);
   private static final String DOCS = "/docs/";
@@ -90,7 +93,7 @@ public final class ReadApi implements AutoCloseable {
     this.metrics = metrics;
     this.health = health;
     this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
-    this.executor = Executors.newFixedThreadPool(4, r -> new Thread(r, "docstream-read-api"));
+    this.executor = Executors.newFixedThreadPool(THREADS, r -> new Thread(r, "docstream-read-api"));
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();

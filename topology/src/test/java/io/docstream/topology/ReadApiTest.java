@@ -55,7 +55,8 @@ class ReadApiTest {
             fixture.driver.getKeyValueStore(StoreNames.DOCS),
             fixture.driver.getKeyValueStore(StoreNames.META),
             fixture.driver.getKeyValueStore(StoreNames.HISTORY),
-            2);
+            2,
+            fixture.deltaLog());
     owner =
         new ReadApi(
             "127.0.0.1",
