@@ -1,6 +1,7 @@
 package io.docstream.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.docstream.broker.BrokerOptions;
 import io.docstream.broker.KafkaBroker;
@@ -88,6 +89,19 @@ class TopicDeltaLogIntegrationTest {
         .get();
   }
 
+  /**
+   * Waits until read_committed readers see {@code partition} up to {@code offset}: a commit returns
+   * before the broker has written its markers, so the last stable offset moves a little later.
+   */
+  private void awaitStable(int partition, long offset) {
+    TopicPartition tp = new TopicPartition(TOPIC, partition);
+    try (var reader = TopicDeltaLog.consumers(admin).get()) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> reader.endOffsets(List.of(tp), Duration.ofSeconds(5)).get(tp) > offset);
+    }
+  }
+
   private static String text(byte[] delta) {
     return new String(delta, StandardCharsets.UTF_8);
   }
@@ -102,9 +116,11 @@ class TopicDeltaLogIntegrationTest {
     send(0, "json/a", 2, 6_000, "aborted");
     producer.abortTransaction();
     producer.beginTransaction();
-    send(0, "json/a", 2, 3_000, "clock went back");
-    send(1, "json/a", 3, 7_000, "after a rescale");
+    RecordMetadata lastOn0 = send(0, "json/a", 2, 3_000, "clock went back");
+    RecordMetadata lastOn1 = send(1, "json/a", 3, 7_000, "after a rescale");
     producer.commitTransaction();
+    awaitStable(0, lastOn0.offset());
+    awaitStable(1, lastOn1.offset());
     producer.beginTransaction();
     send(1, "json/a", 4, 8_000, "open");
 
@@ -136,8 +152,9 @@ class TopicDeltaLogIntegrationTest {
     for (int i = 0; i < 50; i++) {
       send(0, "json/noise", i, 10_000, "noise");
     }
-    send(0, "json/r", 2, 10_000, "r2");
+    RecordMetadata last = send(0, "json/r", 2, 10_000, "r2");
     producer.commitTransaction();
+    awaitStable(0, last.offset());
     List<DeltaLog.Place> wanted =
         List.of(new DeltaLog.Place(1, 10_000, 0), new DeltaLog.Place(2, 10_000, 0));
 
