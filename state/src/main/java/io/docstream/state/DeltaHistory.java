@@ -4,10 +4,9 @@ import io.docstream.state.internal.KeyCodec;
 import io.docstream.state.internal.Varint;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -115,11 +114,12 @@ public final class DeltaHistory {
   /**
    * The serialized deltas with seq in {@code (after, upTo]}, in seq order: those still held as
    * copies by the ring of an older build, the others read from {@code log}. Only the run from
-   * {@code after + 1} without a missing seq is returned; empty when not even {@code after + 1} can
-   * be given (older than {@code maxDeltas} deltas back, no slot, not in the log) while the document
-   * is past {@code after}.
+   * {@code after + 1} without a missing seq is returned. {@link DeltasAfter.Pending} when the run
+   * stops at a delta the log may still show committed (the slots record it); {@link
+   * DeltasAfter.Gone} when not even {@code after + 1} can be given (older than {@code maxDeltas}
+   * deltas back, no slot, no longer in the log) while the document is past {@code after}.
    */
-  public static Optional<List<byte[]>> after(
+  public static DeltasAfter after(
       ReadOnlyKeyValueStore<Bytes, byte[]> store,
       DeltaLog log,
       int maxDeltas,
@@ -127,7 +127,7 @@ public final class DeltaHistory {
       long after,
       long upTo) {
     if (upTo - after > maxDeltas) {
-      return Optional.empty();
+      return new DeltasAfter.Gone();
     }
     byte[] prefix = KeyCodec.docPrefix(doc);
     List<Held> held = new ArrayList<>();
@@ -154,19 +154,23 @@ public final class DeltaHistory {
         wanted.add(l.place());
       }
     }
-    Map<Long, byte[]> read = wanted.isEmpty() ? Map.of() : log.read(doc, wanted);
-    Map<Long, byte[]> bySeq = new LinkedHashMap<>();
+    DeltaLog.Found read =
+        wanted.isEmpty() ? new DeltaLog.Found(Map.of(), Set.of()) : log.read(doc, wanted);
+    List<byte[]> run = new ArrayList<>();
     for (Held h : held) {
-      byte[] delta = h instanceof Copy c ? c.delta() : read.get(h.seq());
+      byte[] delta = h instanceof Copy c ? c.delta() : read.deltas().get(h.seq());
       if (delta == null) {
+        if (read.pending().contains(h.seq())) {
+          return new DeltasAfter.Pending(h.seq());
+        }
         break;
       }
-      bySeq.put(h.seq(), delta);
+      run.add(delta);
     }
-    if (bySeq.isEmpty() && upTo > after) {
-      return Optional.empty();
+    if (run.isEmpty() && upTo > after) {
+      return new DeltasAfter.Gone();
     }
-    return Optional.of(new ArrayList<>(bySeq.values()));
+    return new DeltasAfter.Deltas(run);
   }
 
   private static Bytes slotKey(byte[] docPrefix, long seq) {

@@ -1,7 +1,6 @@
 package io.docstream.state;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -68,11 +67,11 @@ public final class DocumentReader {
   }
 
   /**
-   * The committed deltas after {@code after}, in seq order without a gap, up to the current seq or
-   * the last one committed; empty when not even the delta at {@code after + 1} can be given (the
-   * history no longer reaches back that far, or the deltas topic no longer holds it).
+   * The committed deltas after {@code after}, in seq order without a gap, up to the current seq (or
+   * where the deltas topic stops holding them); pending while the topic does not show a delta the
+   * history records committed yet; gone when not even the delta at {@code after + 1} can be given.
    */
-  public Optional<List<byte[]>> deltasAfter(String doc, long after) {
+  public DeltasAfter deltasAfter(String doc, long after) {
     return DeltaHistory.after(history, deltaLog, historyDeltas, doc, after, seq(doc));
   }
 }

@@ -31,10 +31,17 @@ import org.slf4j.LoggerFactory;
  * Reads deltas back from the deltas topic for {@code ?after=S}, read_committed, so only committed
  * deltas are served. Per partition the wanted deltas are on, it seeks to the earliest offset whose
  * timestamp is at or after the smallest of their record timestamps ({@code offsetsForTimes}: at or
- * before each of them, also when timestamps are not monotonic) and scans forward, keeping the
- * records of the document whose seq is wanted, until all are found, the committed end is reached or
- * a bound is hit ({@link Bounds}). What is not found is left out: the history then answers 410 and
- * the gateway sends a reset snapshot, never a gap.
+ * before each of them, also when timestamps are not monotonic), or to the last stable offset when
+ * no committed record is that recent, and reads forward, keeping the records of the document whose
+ * seq is wanted, until all are found or a bound is hit ({@link Bounds}).
+ *
+ * <p>The slots that locate the deltas are written by the processor before its transaction commits:
+ * the store is ahead of the topic's last stable offset by up to one commit. So a read does not stop
+ * at the last stable offset: it keeps polling (a read_committed fetch returns as soon as the commit
+ * markers are written) until the wanted deltas show up or the time bound passes. Those still
+ * missing then are reported pending, never as gone, unless a later delta of the document was read
+ * on the same partition (a document's deltas are written in seq order, so an earlier one missing
+ * there was deleted by retention or went to another partition).
  *
  * <p>Consumers (no group, assigned by hand) are pooled, at most one per concurrent request, and
  * reused.
@@ -45,8 +52,9 @@ public final class TopicDeltaLog implements DeltaLog, AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(100);
 
   /**
-   * How far one request may scan, per partition: records, bytes and time. Each bounds the work a
-   * request can cause; past any of them the rest is not found.
+   * How far one request may scan, per partition: records, bytes and time (reading and waiting for
+   * deltas not committed yet). Each bounds the work a request can cause; past the records or bytes
+   * the rest is not found, past the time it is pending.
    */
   public record Bounds(long records, long bytes, Duration time) {
     public static final Bounds DEFAULT = new Bounds(200_000, 256L << 20, Duration.ofSeconds(3));
@@ -84,32 +92,44 @@ public final class TopicDeltaLog implements DeltaLog, AutoCloseable {
   }
 
   @Override
-  public Map<Long, byte[]> read(String doc, List<Place> wanted) {
+  public Found read(String doc, List<Place> wanted) {
+    Map<Integer, List<Place>> byPartition = new TreeMap<>();
+    for (Place p : wanted) {
+      byPartition.computeIfAbsent(p.partition(), k -> new ArrayList<>()).add(p);
+    }
+    Map<Long, byte[]> found = new HashMap<>();
+    Set<Long> pending = new HashSet<>();
     Consumer<byte[], byte[]> consumer;
     try {
       consumer = borrow();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return Map.of();
+      return notRead(wanted, found);
     }
     try {
-      Map<Integer, List<Place>> byPartition = new TreeMap<>();
-      for (Place p : wanted) {
-        byPartition.computeIfAbsent(p.partition(), k -> new ArrayList<>()).add(p);
-      }
       byte[] key = doc.getBytes(StandardCharsets.UTF_8);
-      Map<Long, byte[]> found = new HashMap<>();
       for (Map.Entry<Integer, List<Place>> e : byPartition.entrySet()) {
-        scan(consumer, new TopicPartition(topic, e.getKey()), key, e.getValue(), found);
+        scan(consumer, new TopicPartition(topic, e.getKey()), key, e.getValue(), found, pending);
       }
-      return found;
+      return new Found(found, pending);
     } catch (KafkaException e) {
       LOG.warn("reading deltas of {} from {} failed: {}", doc, topic, e.toString());
-      return Map.of();
+      return notRead(wanted, found);
     } finally {
       consumer.unsubscribe();
       idle.add(consumer);
     }
+  }
+
+  /** What was found, and everything else pending: the log could not be read (to the end). */
+  private static Found notRead(List<Place> wanted, Map<Long, byte[]> found) {
+    Set<Long> pending = new HashSet<>();
+    for (Place p : wanted) {
+      if (!found.containsKey(p.seq())) {
+        pending.add(p.seq());
+      }
+    }
+    return new Found(found, pending);
   }
 
   private void scan(
@@ -117,7 +137,8 @@ public final class TopicDeltaLog implements DeltaLog, AutoCloseable {
       TopicPartition partition,
       byte[] key,
       List<Place> wanted,
-      Map<Long, byte[]> found) {
+      Map<Long, byte[]> found,
+      Set<Long> pending) {
     long from = Long.MAX_VALUE;
     Set<Long> seqs = new HashSet<>();
     for (Place p : wanted) {
@@ -126,34 +147,37 @@ public final class TopicDeltaLog implements DeltaLog, AutoCloseable {
     }
     long deadline = System.nanoTime() + bounds.time().toNanos();
     consumer.assign(List.of(partition));
+    // read before the lookup: a null lookup then means every wanted record is at or after it
+    long stable = consumer.endOffsets(List.of(partition), bounds.time()).get(partition);
     OffsetAndTimestamp start =
         consumer
             .offsetsForTimes(Map.of(partition, Math.max(0, from)), bounds.time())
             .get(partition);
-    if (start == null) {
-      return;
-    }
-    long end = consumer.endOffsets(List.of(partition), bounds.time()).get(partition);
-    consumer.seek(partition, start.offset());
+    consumer.seek(partition, start == null ? stable : start.offset());
     long records = 0;
     long bytes = 0;
-    while (!seqs.isEmpty() && consumer.position(partition, bounds.time()) < end) {
+    long lastSeq = -1;
+    while (!seqs.isEmpty()) {
       if (System.nanoTime() > deadline) {
+        pending.addAll(seqs);
         return;
       }
       for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL).records(partition)) {
-        if (r.offset() >= end || records >= bounds.records() || bytes >= bounds.bytes()) {
+        if (records >= bounds.records() || bytes >= bounds.bytes()) {
           return;
         }
         records++;
-        bytes += r.serializedKeySize() + Math.max(0, r.serializedValueSize());
+        bytes += Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
         if (Arrays.equals(r.key(), key) && r.value() != null) {
           long seq = seqOf(r.value());
           if (seqs.remove(seq)) {
             found.put(seq, r.value());
           }
+          lastSeq = Math.max(lastSeq, seq);
         }
       }
+      long last = lastSeq;
+      seqs.removeIf(seq -> seq < last);
     }
   }
 

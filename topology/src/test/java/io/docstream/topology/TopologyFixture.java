@@ -92,7 +92,8 @@ final class TopologyFixture implements AutoCloseable {
 
   /**
    * The deltas topic as the read API sees it: every delta produced so far, found where the slots
-   * say (record timestamp and partition 0, the only one here).
+   * say (record timestamp and partition 0, the only one here). TopologyTestDriver commits each
+   * record at once, so nothing is ever pending.
    */
   DeltaLog deltaLog() {
     return (doc, wanted) -> {
@@ -108,7 +109,7 @@ final class TopologyFixture implements AutoCloseable {
           }
         }
       }
-      return out;
+      return new DeltaLog.Found(out, java.util.Set.of());
     };
   }
 
