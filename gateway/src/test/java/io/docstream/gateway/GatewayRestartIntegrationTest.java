@@ -45,13 +45,19 @@ class GatewayRestartIntegrationTest {
   private static final Duration AFTER_RESTART = Duration.ofMillis(1500);
   private static final Duration LIMIT = Duration.ofSeconds(60);
 
+  /**
+   * Long enough that resumes and the new gateway's snapshots land while the processor's stores are
+   * ahead of the committed deltas (with 20 ms only a loaded machine hits that window).
+   */
+  private static final long COMMIT_INTERVAL_MILLIS = 500;
+
   @TempDir static Path dir;
   private static ProcessorApp processor;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() throws Exception {
-    processor = TestProcessor.start(PREFIX, dir.resolve("state"));
+    processor = TestProcessor.start(PREFIX, dir.resolve("state"), COMMIT_INTERVAL_MILLIS);
   }
 
   @AfterAll

@@ -16,6 +16,15 @@ final class TestProcessor {
 
   /** Creates {@code prefix}'s topics (3 partitions) and starts a running processor on them. */
   static ProcessorApp start(String prefix, Path stateDir) throws Exception {
+    return start(prefix, stateDir, 20);
+  }
+
+  /**
+   * As {@link #start(String, Path)}, committing every {@code commitIntervalMillis}: its read API's
+   * stores are ahead of the committed deltas by up to that long.
+   */
+  static ProcessorApp start(String prefix, Path stateDir, long commitIntervalMillis)
+      throws Exception {
     String bootstrap = SharedBroker.bootstrapServers();
     TopicSetup.ensure(
         TopicSetup.adminProps(bootstrap, Map.of()), new TopicNames(prefix), 3, (short) 1);
@@ -35,7 +44,7 @@ final class TestProcessor {
                         "http.port",
                         "0",
                         "commit.interval.ms",
-                        "20"))));
+                        Long.toString(commitIntervalMillis)))));
     processor.awaitRunning(Duration.ofSeconds(60));
     return processor;
   }

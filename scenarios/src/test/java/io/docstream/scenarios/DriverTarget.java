@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.docstream.serdes.ConfigReader;
 import io.docstream.serdes.Json;
 import io.docstream.spaces.SpaceRegistry;
+import io.docstream.state.DeltaLog;
 import io.docstream.state.DocumentReader;
 import io.docstream.state.StoreNames;
 import io.docstream.topology.DocTopology;
@@ -131,7 +132,8 @@ final class DriverTarget implements ScenarioTarget {
               store(StoreNames.DOCS),
               store(StoreNames.META),
               store(StoreNames.HISTORY),
-              historyDeltas);
+              historyDeltas,
+              DeltaLog.NONE);
       try {
         return reader.snapshot(key).map(DriverSession::served);
       } catch (InterruptedException e) {

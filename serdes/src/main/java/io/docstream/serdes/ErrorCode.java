@@ -196,7 +196,15 @@ public enum ErrorCode {
           + " (kafka.client.id is set), so no open transaction is fenced: a dead instance's"
           + " transaction ends only at transaction.timeout.ms.",
       false,
-      false);
+      false),
+
+  // The read API, answered 503 with Retry-After (ReadApi.status).
+  DELTA_NOT_COMMITTED(
+      6060,
+      "A delta the document's history records is not yet readable as committed on the deltas"
+          + " topic (its transaction is open, or aborted and being rolled back); retry shortly.",
+      true,
+      true);
 
   private final int code;
   private final String description;

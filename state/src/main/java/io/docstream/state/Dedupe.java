@@ -22,19 +22,26 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * window). Entries are written in the same transaction as the document change, so a resend after a
  * crash is recognised exactly when the change survived.
  *
- * <p>Layout: {@code doc 'k' scope -> seq} finds an id; a queue {@code doc 'q' position -> seq clock
- * scope} holds the ids in the order they were applied, its head and tail kept in the document's
- * {@link Meta}. A commit appends its id and then expires up to {@link #EXPIRIES_PER_COMMIT} ids
- * from the head, stopping at the first one still inside the window: four changelog records per
- * message once the window is full. Each commit appends at most one id and may expire two, so ids
- * left over after a quiet spell are caught up with by the next commits.
+ * <p>Layout: {@code doc 'k' scope -> seq} finds an id. The order in which ids expire is the order
+ * of the message slots ({@link DeltaHistory}), which hold each message's scopes and the clock after
+ * it: no record of its own per id besides the entry. A commit adds its slot and id entry, then
+ * walks at most {@link #EXPIRIES_PER_COMMIT} slots from {@link Meta.Slots#idHead}, forgetting their
+ * ids while they are out of the window, and deletes at most as many slots from {@link
+ * Meta.Slots#slotHead} that are both out of the history and past the id walk. Once both windows are
+ * full, a message with an id writes four dedupe and history records: its slot and id entry, the
+ * deletion of an expired id and of an old slot.
  *
- * <p>The layout before scopes ({@code doc 'i' id -> seq} and a ring {@code doc 's' slot -> seq id})
- * is not read: ids it remembers are forgotten, and the first commit to a document whose meta
- * predates the queue deletes them.
+ * <p>Ids remembered by the layout before slots (a queue {@code doc 'q' position -> seq clock
+ * scope}, its head and tail in meta) are honoured: their entries are the same, and the queue is
+ * drained by the same rules, before the slots' ids since it holds older ones. The layout before
+ * scopes ({@code doc 'i' id -> seq} and a ring {@code doc 's' slot -> seq id}) is not read: ids it
+ * remembers are forgotten, and the first commit to a document whose meta predates the queue deletes
+ * them.
  */
 public final class Dedupe {
-  /** Ids expired per commit at most, so that one commit after a quiet spell stays small. */
+  /**
+   * Ids and slots expired per commit at most, so that one commit after a quiet spell stays small.
+   */
   static final int EXPIRIES_PER_COMMIT = 2;
 
   private static final byte BY_SCOPE = 'k';
@@ -43,17 +50,28 @@ public final class Dedupe {
   private static final byte LEGACY_SLOT = 's';
 
   private final KeyValueStore<Bytes, byte[]> store;
+  private final DeltaHistory history;
+  private final int historyDeltas;
   private final long windowMessages;
   private final long windowMillis;
   private final long maxIds;
 
   /**
+   * @param historyDeltas how many slots back {@code ?after=S} reaches: slots are kept at least that
+   *     long
    * @param maxIds how many ids a document remembers at most, whatever their age: the bound that
    *     holds when message timestamps run far ahead (at least {@code windowMessages})
    */
   public Dedupe(
-      KeyValueStore<Bytes, byte[]> store, long windowMessages, long windowMillis, long maxIds) {
+      KeyValueStore<Bytes, byte[]> store,
+      DeltaHistory history,
+      int historyDeltas,
+      long windowMessages,
+      long windowMillis,
+      long maxIds) {
     this.store = store;
+    this.history = history;
+    this.historyDeltas = historyDeltas;
     this.windowMessages = windowMessages;
     this.windowMillis = windowMillis;
     this.maxIds = Math.max(maxIds, windowMessages);
@@ -69,34 +87,76 @@ public final class Dedupe {
   }
 
   /**
-   * Remembers the ids of the commit {@code seq} (message timestamp {@code ts}) and expires the
-   * oldest ids that left the window. Returns where the queue then stands.
+   * Writes the slot of commit {@code seq} (message timestamp {@code ts}, its delta at {@code
+   * delta}) and its ids' entries, then expires what left the windows. Returns where the slots then
+   * stand.
    */
-  Meta.DedupeQueue record(
-      String doc, Meta.DedupeQueue queue, long seq, long ts, String actor, List<String> ids) {
+  Meta.Slots record(
+      String doc,
+      Meta.Slots before,
+      long seq,
+      long ts,
+      DeltaLocation delta,
+      String actor,
+      List<String> ids) {
     byte[] prefix = KeyCodec.docPrefix(doc);
-    long clock = Math.max(queue.clockMillis(), ts);
-    long tail = queue.tail();
+    long clock = Math.max(before.clockMillis(), ts);
+    List<byte[]> scopes = new ArrayList<>(ids.size());
     for (String id : ids) {
       byte[] scope = scope(actor, id);
+      scopes.add(scope);
       store.put(byScopeKey(prefix, scope), KeyCodec.withLong(new byte[0], seq));
-      byte[] item = KeyCodec.withLong(KeyCodec.withLong(new byte[0], seq), clock);
-      store.put(queueKey(prefix, tail++), KeyCodec.append(item, scope));
     }
-    long head = queue.head();
-    for (int i = 0; i < EXPIRIES_PER_COMMIT && head < tail; i++) {
-      Bytes key = queueKey(prefix, head);
-      byte[] item = store.get(key);
-      if (item != null && tail - head <= maxIds && !expired(item, seq, clock)) {
+    history.put(
+        prefix,
+        seq,
+        new DeltaHistory.Slot(clock, delta.timestampMillis(), delta.partition(), scopes));
+    long idCount = before.idCount() + scopes.size();
+    long queueHead = before.queueHead();
+    long queueTail = before.queueTail();
+    long idHead = before.idHead();
+    for (int i = 0; i < EXPIRIES_PER_COMMIT; i++) {
+      long remembered = idCount + (queueTail - queueHead);
+      if (queueHead < queueTail) {
+        Bytes key = queueKey(prefix, queueHead);
+        byte[] item = store.get(key);
+        if (item != null
+            && remembered <= maxIds
+            && !expired(KeyCodec.readLong(item, 0), KeyCodec.readLong(item, 8), seq, clock)) {
+          break;
+        }
+        if (item != null) {
+          store.delete(key);
+          store.delete(byScopeKey(prefix, Arrays.copyOfRange(item, 16, item.length)));
+        }
+        queueHead++;
+      } else if (idHead <= seq) {
+        DeltaHistory.Slot slot = history.get(prefix, idHead);
+        if (slot != null && !slot.scopes().isEmpty()) {
+          if (remembered <= maxIds && !expired(idHead, slot.clockMillis(), seq, clock)) {
+            break;
+          }
+          for (byte[] scope : slot.scopes()) {
+            store.delete(byScopeKey(prefix, scope));
+          }
+          idCount -= slot.scopes().size();
+        }
+        idHead++;
+      }
+    }
+    long slotHead = before.slotHead();
+    for (int i = 0; i < EXPIRIES_PER_COMMIT && slotHead < idHead; i++) {
+      if (slotHead > seq - historyDeltas) {
         break;
       }
-      if (item != null) {
-        store.delete(key);
-        store.delete(byScopeKey(prefix, Arrays.copyOfRange(item, 16, item.length)));
-      }
-      head++;
+      history.delete(prefix, slotHead++);
     }
-    return new Meta.DedupeQueue(head, tail, clock);
+    long ringUntil = before.ringUntil();
+    if (ringUntil > 0 && seq - historyDeltas >= ringUntil) {
+      history.purgeRing(prefix);
+      ringUntil = 0;
+    }
+    return new Meta.Slots(slotHead, idHead, idCount, clock, queueHead, queueTail, ringUntil);
   }
 
   /** Deletes the entries of the layout before scopes for {@code doc}. */
@@ -116,11 +176,11 @@ public final class Dedupe {
     }
   }
 
-  private boolean expired(byte[] item, long seq, long clock) {
+  private boolean expired(long appliedSeq, long appliedClock, long seq, long clock) {
     long clockLimit = clock - windowMillis;
-    return KeyCodec.readLong(item, 0) <= seq - windowMessages
+    return appliedSeq <= seq - windowMessages
         && clockLimit <= clock // no underflow
-        && KeyCodec.readLong(item, 8) <= clockLimit;
+        && appliedClock <= clockLimit;
   }
 
   /** The actor (length-prefixed, so no actor text can imitate another scope) and the id. */

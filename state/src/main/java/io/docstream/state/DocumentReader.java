@@ -1,7 +1,6 @@
 package io.docstream.state;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -27,16 +26,22 @@ public final class DocumentReader {
   private final ReadOnlyKeyValueStore<Bytes, byte[]> meta;
   private final ReadOnlyKeyValueStore<Bytes, byte[]> history;
   private final int historyDeltas;
+  private final DeltaLog deltaLog;
 
+  /**
+   * @param deltaLog where the deltas the history's slots locate are read
+   */
   public DocumentReader(
       ReadOnlyKeyValueStore<Bytes, byte[]> docs,
       ReadOnlyKeyValueStore<Bytes, byte[]> meta,
       ReadOnlyKeyValueStore<Bytes, byte[]> history,
-      int historyDeltas) {
+      int historyDeltas,
+      DeltaLog deltaLog) {
     this.docs = docs;
     this.meta = meta;
     this.history = history;
     this.historyDeltas = historyDeltas;
+    this.deltaLog = deltaLog;
   }
 
   /** A consistent snapshot, or empty when writes kept tearing every attempt. */
@@ -62,10 +67,11 @@ public final class DocumentReader {
   }
 
   /**
-   * The serialized deltas after {@code after} up to the current seq, or empty when the history no
-   * longer reaches back that far.
+   * The committed deltas after {@code after}, in seq order without a gap, up to the current seq (or
+   * where the deltas topic stops holding them); pending while the topic does not show a delta the
+   * history records committed yet; gone when not even the delta at {@code after + 1} can be given.
    */
-  public Optional<List<byte[]>> deltasAfter(String doc, long after) {
-    return DeltaHistory.after(history, historyDeltas, doc, after, seq(doc));
+  public DeltasAfter deltasAfter(String doc, long after) {
+    return DeltaHistory.after(history, deltaLog, historyDeltas, doc, after, seq(doc));
   }
 }

@@ -15,7 +15,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class DocumentState {
   private final KeyValueStore<Bytes, byte[]> docs;
   private final KeyValueStore<Bytes, byte[]> meta;
-  private final DeltaHistory history;
   private final Dedupe dedupe;
   private final Timers timers;
   private final DocumentCache cache;
@@ -30,10 +29,11 @@ public final class DocumentState {
       StateLimits limits) {
     this.docs = docs;
     this.meta = meta;
-    this.history = new DeltaHistory(history, limits.historyDeltas());
     this.dedupe =
         new Dedupe(
             dedupe,
+            new DeltaHistory(history),
+            limits.historyDeltas(),
             limits.dedupeWindowMessages(),
             limits.dedupeWindowMillis(),
             StateLimits.MAX_REMEMBERED_IDS);
@@ -91,9 +91,9 @@ public final class DocumentState {
   }
 
   /**
-   * Persists one commit: the entries of the plan, the new meta, the delta in the history and the
-   * message ids (of {@code actor}, timestamp {@code ts}) in the dedupe window. The cached root must
-   * already hold the new content.
+   * Persists one commit: the entries of the plan, the new meta, the message's slot (where its delta
+   * goes, {@code delta}) and its ids (of {@code actor}, timestamp {@code ts}) in the dedupe window.
+   * The cached root must already hold the new content.
    */
   public void commit(
       String doc,
@@ -101,14 +101,13 @@ public final class DocumentState {
       long seq,
       long ts,
       String actor,
-      byte[] serializedDelta,
+      DeltaLocation delta,
       List<String> ids) {
     DocumentCache.Entry entry = open(doc);
     Meta before = entry.meta();
     Bytes key = metaKey(doc);
     meta.put(key, before.withWriting(true).encode());
     plan.apply(docs);
-    history.append(doc, seq, serializedDelta);
     if (before.legacy()) {
       dedupe.purgeLegacy(doc);
     }
@@ -119,7 +118,7 @@ public final class DocumentState {
             false,
             before.hash() + plan.hashChange(),
             false,
-            dedupe.record(doc, before.dedupe(), seq, ts, actor, ids));
+            dedupe.record(doc, before.slots(), seq, ts, delta, actor, ids));
     meta.put(key, next.encode());
     cache.put(
         doc,

@@ -14,14 +14,13 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>Only the stores whose keys are written again and again (a document's entries and its meta) go
  * through Kafka Streams' record cache, which folds those writes into one changelog record per key
- * per commit. A history or dedupe slot is written again only once the document's whole ring has
- * turned, and a timer key once, so the cache would fold nothing there and only cost its sorted-map
- * upkeep on every message.
+ * per commit. A message's slot and id entry, and a timer key, are written about once, so the cache
+ * would fold nothing there and only cost its sorted-map upkeep on every message.
  *
  * <p>Every changelog topic is created with {@code max.message.bytes} of {@link
- * #MAX_CHANGELOG_RECORD_BYTES}, whatever the broker's default (1 MiB on a stock cluster): a history
- * record holds a whole delta and an entry one value a delta wrote, and a changelog record the
- * broker refuses would fail its task again on every retry.
+ * #MAX_CHANGELOG_RECORD_BYTES}, whatever the broker's default (1 MiB on a stock cluster): an entry
+ * holds one value a delta wrote, and a changelog record the broker refuses would fail its task
+ * again on every retry.
  */
 public final class DocumentStores {
   /** The record limit of every changelog topic; the Streams producer must allow as much. */

@@ -32,10 +32,10 @@ final class HeapEstimate {
 
   /**
    * Per cached document besides its content: the cache's map entry (40) and table slots (~8), the
-   * cache entry record (32), its meta (48) and dedupe queue (40) records, and the root object node.
-   * The document's name is added by {@link #document}.
+   * cache entry record (32), its meta (48) and slots (72) records, and the root object node. The
+   * document's name is added by {@link #document}.
    */
-  static final int DOCUMENT_OVERHEAD = 40 + 8 + 32 + 48 + 40 + OBJECT_NODE;
+  static final int DOCUMENT_OVERHEAD = 40 + 8 + 32 + 48 + 72 + OBJECT_NODE;
 
   private static final int MAX_DIGITS_INT = 9;
   private static final int MAX_DIGITS_LONG = 18;

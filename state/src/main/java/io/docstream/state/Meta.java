@@ -12,34 +12,72 @@ import io.docstream.state.internal.KeyCodec;
  * @param hash the {@link ContentHash} of the document's entries
  * @param legacy true for meta written by a build before hashes and the dedupe queue: its {@code
  *     hash} is not stored (0, or computed when the document was loaded) and its dedupe entries are
- *     in the old layout, purged by the next commit
- * @param dedupe the document's dedupe queue
+ *     in the layout before scopes, purged by the next commit
+ * @param slots where the document's message slots stand
  */
 public record Meta(
-    long seq, long storedBytes, boolean writing, long hash, boolean legacy, DedupeQueue dedupe) {
-  public static final Meta NEW = new Meta(0, 0, false, 0, false, DedupeQueue.EMPTY);
+    long seq, long storedBytes, boolean writing, long hash, boolean legacy, Slots slots) {
+  public static final Meta NEW = new Meta(0, 0, false, 0, false, Slots.EMPTY);
 
-  private static final int LEGACY_BYTES = 17;
+  private static final int BEFORE_HASHES_BYTES = 17;
+  private static final int QUEUE_LAYOUT_BYTES = 49;
+  private static final int SLOTS_BYTES = 57;
+  private static final int SLOTS_MIGRATING_BYTES = 81;
 
   /**
-   * Where a document's dedupe queue stands.
+   * Where a document's message slots (one per seq, {@link DeltaHistory}) stand, and what is left of
+   * the layout before them.
    *
-   * @param head the position of the oldest remembered id
-   * @param tail the position the next id takes
+   * @param slotHead the oldest seq whose slot is still held (slots are held for every seq from it
+   *     to the document's seq)
+   * @param idHead the oldest seq whose message id, if it had one, may still be remembered
+   * @param idCount how many ids the slots from {@code idHead} on remember
    * @param clockMillis the greatest message timestamp the document has committed, the clock by
    *     which ids expire (monotonic, so one far-off timestamp cannot block expiry)
+   * @param queueHead the oldest position of the dedupe queue written before slots (2026-12-04)
+   * @param queueTail the position after its newest item; {@code queueHead == queueTail} once it is
+   *     drained
+   * @param ringUntil the last seq whose delta the history ring written before slots may hold, or 0
+   *     when the document has no such ring (any more)
    */
-  public record DedupeQueue(long head, long tail, long clockMillis) {
-    public static final DedupeQueue EMPTY = new DedupeQueue(0, 0, Long.MIN_VALUE);
+  public record Slots(
+      long slotHead,
+      long idHead,
+      long idCount,
+      long clockMillis,
+      long queueHead,
+      long queueTail,
+      long ringUntil) {
+    public static final Slots EMPTY = new Slots(1, 1, 0, Long.MIN_VALUE, 0, 0, 0);
+
+    boolean migrating() {
+      return queueHead < queueTail || ringUntil > 0;
+    }
+
+    /** Ids remembered, in slots and in the queue written before them. */
+    long ids() {
+      return idCount + (queueTail - queueHead);
+    }
   }
 
   byte[] encode() {
     byte[] out = KeyCodec.withLong(KeyCodec.withLong(new byte[0], seq), storedBytes);
     out = KeyCodec.append(out, (byte) (writing ? 1 : 0));
-    out = KeyCodec.withLong(KeyCodec.withLong(out, hash), dedupe.head());
-    return KeyCodec.withLong(KeyCodec.withLong(out, dedupe.tail()), dedupe.clockMillis());
+    out = KeyCodec.withLong(KeyCodec.withLong(out, hash), slots.slotHead());
+    out = KeyCodec.withLong(KeyCodec.withLong(out, slots.idHead()), slots.idCount());
+    out = KeyCodec.withLong(out, slots.clockMillis());
+    if (slots.migrating()) {
+      out = KeyCodec.withLong(KeyCodec.withLong(out, slots.queueHead()), slots.queueTail());
+      out = KeyCodec.withLong(out, slots.ringUntil());
+    }
+    return out;
   }
 
+  /**
+   * Decodes meta of any layout: before hashes (17 bytes), with the dedupe queue (49), with slots
+   * (57), with slots while the queue or ring of an older layout is left (81). Meta of an older
+   * layout starts its slots at the next seq and keeps its queue and ring to drain.
+   */
   static Meta decode(byte[] bytes) {
     if (bytes == null) {
       return NEW;
@@ -47,26 +85,41 @@ public record Meta(
     long seq = KeyCodec.readLong(bytes, 0);
     long storedBytes = KeyCodec.readLong(bytes, 8);
     boolean writing = bytes[16] == 1;
-    if (bytes.length == LEGACY_BYTES) {
-      return new Meta(seq, storedBytes, writing, 0, true, DedupeQueue.EMPTY);
+    if (bytes.length == BEFORE_HASHES_BYTES) {
+      Slots slots = new Slots(seq + 1, seq + 1, 0, Long.MIN_VALUE, 0, 0, seq);
+      return new Meta(seq, storedBytes, writing, 0, true, slots);
     }
-    return new Meta(
-        seq,
-        storedBytes,
-        writing,
-        KeyCodec.readLong(bytes, 17),
-        false,
-        new DedupeQueue(
-            KeyCodec.readLong(bytes, 25),
-            KeyCodec.readLong(bytes, 33),
-            KeyCodec.readLong(bytes, 41)));
+    long hash = KeyCodec.readLong(bytes, 17);
+    Slots slots =
+        switch (bytes.length) {
+          case QUEUE_LAYOUT_BYTES ->
+              new Slots(
+                  seq + 1,
+                  seq + 1,
+                  0,
+                  KeyCodec.readLong(bytes, 41),
+                  KeyCodec.readLong(bytes, 25),
+                  KeyCodec.readLong(bytes, 33),
+                  seq);
+          case SLOTS_BYTES, SLOTS_MIGRATING_BYTES ->
+              new Slots(
+                  KeyCodec.readLong(bytes, 25),
+                  KeyCodec.readLong(bytes, 33),
+                  KeyCodec.readLong(bytes, 41),
+                  KeyCodec.readLong(bytes, 49),
+                  bytes.length == SLOTS_BYTES ? 0 : KeyCodec.readLong(bytes, 57),
+                  bytes.length == SLOTS_BYTES ? 0 : KeyCodec.readLong(bytes, 65),
+                  bytes.length == SLOTS_BYTES ? 0 : KeyCodec.readLong(bytes, 73));
+          default -> throw new IllegalStateException("meta of " + bytes.length + " bytes");
+        };
+    return new Meta(seq, storedBytes, writing, hash, false, slots);
   }
 
   Meta withWriting(boolean flag) {
-    return new Meta(seq, storedBytes, flag, hash, legacy, dedupe);
+    return new Meta(seq, storedBytes, flag, hash, legacy, slots);
   }
 
   Meta withHash(long value) {
-    return new Meta(seq, storedBytes, writing, value, legacy, dedupe);
+    return new Meta(seq, storedBytes, writing, value, legacy, slots);
   }
 }

@@ -8,10 +8,10 @@ public final class StoreNames {
   /** Per document: seq, stored bytes and a write-in-progress flag. */
   public static final String META = "docstream-meta";
 
-  /** Per document: the most recent deltas, in a ring of slots keyed by seq. */
+  /** Per message: a slot locating its delta on the deltas topic and naming its id's scope. */
   public static final String HISTORY = "docstream-history";
 
-  /** Per document: message id to the seq it was applied at, and a ring naming each seq's id. */
+  /** Per document: message id to the seq it was applied at. */
   public static final String DEDUPE = "docstream-dedupe";
 
   /** Pending timers by name and by fire time. */

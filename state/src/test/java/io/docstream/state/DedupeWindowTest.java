@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.docstream.document.MergePatch;
 import io.docstream.serdes.Json;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -36,7 +35,7 @@ class DedupeWindowTest {
         seq,
         ts,
         actor,
-        "{}".getBytes(StandardCharsets.UTF_8),
+        new DeltaLocation(seq, 0),
         id == null ? List.of() : List.of(id));
   }
 
@@ -88,21 +87,31 @@ class DedupeWindowTest {
   @Test
   void shouldBoundTheIdsKeptWhenATimestampRunsFarAhead() {
     KeyValueStore<Bytes, byte[]> store = Stores.inMemory("bounded");
-    Dedupe dedupe = new Dedupe(store, 2, WINDOW_MILLIS, 5);
-    Meta.DedupeQueue queue =
-        dedupe.record("json/a", Meta.DedupeQueue.EMPTY, 1, Long.MAX_VALUE - 5, "a", List.of("f"));
+    KeyValueStore<Bytes, byte[]> slots = Stores.inMemory("slots");
+    Dedupe dedupe = new Dedupe(store, new DeltaHistory(slots), 1, 2, WINDOW_MILLIS, 5);
+    Meta.Slots at =
+        dedupe.record(
+            "json/a",
+            Meta.Slots.EMPTY,
+            1,
+            Long.MAX_VALUE - 5,
+            new DeltaLocation(1, 0),
+            "a",
+            List.of("f"));
     for (int seq = 2; seq <= 30; seq++) {
-      queue = dedupe.record("json/a", queue, seq, seq, "a", List.of("m" + seq));
+      at =
+          dedupe.record("json/a", at, seq, seq, new DeltaLocation(seq, 0), "a", List.of("m" + seq));
     }
     assertThat(dedupe.appliedAt("json/a", "a", "f")).isEmpty();
     assertThat(dedupe.appliedAt("json/a", "a", "m25")).isEmpty();
     assertThat(dedupe.appliedAt("json/a", "a", "m26")).hasValue(26);
-    assertThat(queue.tail() - queue.head()).isEqualTo(5);
-    assertThat(entries(store)).as("5 ids and their queue items").isEqualTo(10);
+    assertThat(at.ids()).isEqualTo(5);
+    assertThat(entries(store)).as("5 ids").isEqualTo(5);
+    assertThat(entries(slots)).as("and their 5 slots").isEqualTo(5);
   }
 
   @Test
-  void shouldKeepTheQueueBoundedWhenCommitsWithoutIdsOutnumberIds() {
+  void shouldKeepTheIdsBoundedWhenCommitsWithoutIdsOutnumberIds() {
     for (int i = 0; i < 10; i++) {
       commit("alice", "m" + i, i * WINDOW_MILLIS);
       commit(null, null, i * WINDOW_MILLIS + 1);

@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.docstream.serdes.Json;
 import io.docstream.state.internal.KeyCodec;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
@@ -25,6 +29,33 @@ class DocumentStateTest {
           Stores.inMemory("timers"),
           new StateLimits(3, 2, 0, 1 << 20, 1 << 20));
 
+  /** The deltas topic: every delta committed, as the processor would write it. */
+  private final Map<String, byte[]> topic = new HashMap<>();
+
+  /** Deltas of the topic whose transaction is still open: not readable yet. */
+  private final Set<String> open = new HashSet<>();
+
+  private final DeltaLog log =
+      (doc, wanted) -> {
+        Map<Long, byte[]> out = new HashMap<>();
+        Set<Long> pending = new HashSet<>();
+        for (DeltaLog.Place p : wanted) {
+          byte[] delta = topic.get(doc + "@" + p.seq());
+          if (open.contains(doc + "@" + p.seq())) {
+            pending.add(p.seq());
+          } else if (delta != null && p.timestampMillis() == p.seq()) {
+            out.put(p.seq(), delta);
+          }
+        }
+        return new DeltaLog.Found(out, pending);
+      };
+
+  private static List<String> deltas(DeltasAfter answer) {
+    assertThat(answer).isInstanceOf(DeltasAfter.Deltas.class);
+    return ((DeltasAfter.Deltas) answer)
+        .deltas().stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
+  }
+
   private void commit(String doc, String patchJson, String id) {
     ObjectNode patch = (ObjectNode) Json.parse(patchJson);
     DocumentCache.Entry entry = state.open(doc);
@@ -36,8 +67,9 @@ class DocumentStateTest {
         seq,
         seq,
         null,
-        ("{\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8),
+        new DeltaLocation(seq, 0),
         id == null ? List.of() : List.of(id));
+    topic.put(doc + "@" + seq, ("{\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -79,16 +111,61 @@ class DocumentStateTest {
       commit("json/a", "{\"n\":" + i + "}", null);
       commit("json/b", "{\"n\":" + i + "}", null);
     }
-    DocumentReader reader = new DocumentReader(docs, meta, history, 3);
-    assertThat(reader.deltasAfter("json/a", 8))
-        .hasValueSatisfying(
-            l ->
-                assertThat(l)
-                    .extracting(b -> new String(b, StandardCharsets.UTF_8))
-                    .containsExactly("{\"seq\":9}", "{\"seq\":10}", "{\"seq\":11}"));
-    assertThat(reader.deltasAfter("json/a", 11)).hasValueSatisfying(l -> assertThat(l).isEmpty());
-    assertThat(reader.deltasAfter("json/a", 7)).isEmpty();
-    assertThat(entries(history)).isEqualTo(6);
+    DocumentReader reader = new DocumentReader(docs, meta, history, 3, log);
+    assertThat(deltas(reader.deltasAfter("json/a", 8)))
+        .containsExactly("{\"seq\":9}", "{\"seq\":10}", "{\"seq\":11}");
+    assertThat(deltas(reader.deltasAfter("json/a", 11))).isEmpty();
+    assertThat(reader.deltasAfter("json/a", 7)).isInstanceOf(DeltasAfter.Gone.class);
+    assertThat(entries(history)).as("the slots of the last 3 seqs of two documents").isEqualTo(6);
+  }
+
+  @Test
+  void shouldServeOnlyTheRunOfDeltasTheLogStillHolds() {
+    for (int i = 0; i < 3; i++) {
+      commit("json/a", "{\"n\":" + i + "}", null);
+    }
+    DocumentReader reader = new DocumentReader(docs, meta, history, 3, log);
+    open.add("json/a@3");
+    assertThat(reader.deltasAfter("json/a", 1))
+        .as("applied, not committed yet: asked again later, never a short list")
+        .isEqualTo(new DeltasAfter.Pending(3));
+    open.clear();
+    topic.remove("json/a@3");
+    assertThat(deltas(reader.deltasAfter("json/a", 1)))
+        .as("gone from the topic: the run stops before it")
+        .hasSize(1);
+    topic.remove("json/a@1");
+    assertThat(reader.deltasAfter("json/a", 0))
+        .as("deleted by retention")
+        .isInstanceOf(DeltasAfter.Gone.class);
+  }
+
+  @Test
+  void shouldKeepSlotsAsLongAsTheirIdsAndNoLongerThanBothWindows() {
+    DocumentState longWindow =
+        new DocumentState(
+            docs,
+            meta,
+            history,
+            dedupe,
+            Stores.inMemory("t"),
+            new StateLimits(2, 5, 0, 1, 1 << 20));
+    for (int seq = 1; seq <= 20; seq++) {
+      ObjectNode patch = (ObjectNode) Json.parse("{\"n\":" + seq + "}");
+      io.docstream.document.MergePatch.apply(longWindow.open("json/a").root(), patch);
+      longWindow.commit(
+          "json/a",
+          longWindow.plan("json/a", patch),
+          seq,
+          seq,
+          null,
+          new DeltaLocation(seq, 0),
+          seq % 2 == 0 ? List.of("m" + seq) : List.of());
+    }
+    assertThat(longWindow.dedupe().appliedAt("json/a", null, "m14")).isEmpty();
+    assertThat(longWindow.dedupe().appliedAt("json/a", null, "m16")).hasValue(16);
+    assertThat(entries(dedupe)).as("ids 16, 18, 20").isEqualTo(3);
+    assertThat(entries(history)).as("slots 16 to 20: the id window reaches further").isEqualTo(5);
   }
 
   @Test
@@ -106,7 +183,8 @@ class DocumentStateTest {
     assertThat(state.dedupe().appliedAt("json/a", null, "m18")).isEmpty();
     assertThat(state.dedupe().appliedAt("json/a", null, "m19")).hasValue(19);
     assertThat(state.dedupe().appliedAt("json/a", null, "m20")).hasValue(20);
-    assertThat(entries(dedupe)).as("two ids and their two queue items").isEqualTo(4);
+    assertThat(entries(dedupe)).as("two ids").isEqualTo(2);
+    assertThat(entries(history)).as("the slots of the last 3 seqs").isEqualTo(3);
   }
 
   @Test
@@ -136,13 +214,61 @@ class DocumentStateTest {
     commit("json/a", "{\"n\":1}", "m9");
 
     assertThat(state.dedupe().appliedAt("json/a", null, "m9")).hasValue(1);
-    assertThat(new DocumentReader(docs, meta, history, 3).deltasAfter("json/a", 0))
-        .hasValueSatisfying(
-            l ->
-                assertThat(l)
-                    .extracting(b -> new String(b, StandardCharsets.UTF_8))
-                    .containsExactly("{\"seq\":1}"));
-    assertThat(DeltaHistory.after(history, 3, "json/a", 1, 2)).as("an old entry").isEmpty();
+    assertThat(deltas(new DocumentReader(docs, meta, history, 3, log).deltasAfter("json/a", 0)))
+        .containsExactly("{\"seq\":1}");
+  }
+
+  /**
+   * State written by the build before slots (2026-12-04): 49-byte meta, a ring of whole deltas and
+   * a dedupe queue. Its deltas are served from the ring until the slots cover the history, then the
+   * ring is deleted; its ids stay remembered by the same rules and expire from the old queue.
+   */
+  @Test
+  void shouldServeTheRingAndHonourTheQueueOfTheLayoutBeforeSlots() {
+    byte[] prefix = KeyCodec.docPrefix("json/a");
+    byte[] scope = KeyCodec.append(new byte[] {0}, "old".getBytes(StandardCharsets.UTF_8));
+    for (long seq = 1; seq <= 4; seq++) {
+      history.put(
+          Bytes.wrap(KeyCodec.withLong(prefix, seq % 3)),
+          KeyCodec.append(
+              KeyCodec.withLong(new byte[0], seq),
+              ("{\"seq\":" + seq + ",\"ring\":true}").getBytes(StandardCharsets.UTF_8)));
+    }
+    dedupe.put(
+        Bytes.wrap(KeyCodec.append(KeyCodec.append(prefix, (byte) 'k'), scope)),
+        KeyCodec.withLong(new byte[0], 4));
+    dedupe.put(
+        Bytes.wrap(KeyCodec.withLong(KeyCodec.append(prefix, (byte) 'q'), 7)),
+        KeyCodec.append(KeyCodec.withLong(KeyCodec.withLong(new byte[0], 4), 4), scope));
+    byte[] queueMeta = new byte[49];
+    byte[] head = KeyCodec.withLong(KeyCodec.withLong(new byte[0], 4), 0);
+    System.arraycopy(head, 0, queueMeta, 0, 16);
+    System.arraycopy(KeyCodec.withLong(new byte[0], 7), 0, queueMeta, 25, 8);
+    System.arraycopy(KeyCodec.withLong(new byte[0], 8), 0, queueMeta, 33, 8);
+    System.arraycopy(KeyCodec.withLong(new byte[0], 4), 0, queueMeta, 41, 8);
+    meta.put(DocumentState.metaKey("json/a"), queueMeta);
+
+    commit("json/a", "{\"n\":5}", "m5");
+    DocumentReader reader = new DocumentReader(docs, meta, history, 3, log);
+    assertThat(deltas(reader.deltasAfter("json/a", 2)))
+        .containsExactly("{\"seq\":3,\"ring\":true}", "{\"seq\":4,\"ring\":true}", "{\"seq\":5}");
+    assertThat(state.dedupe().appliedAt("json/a", null, "old")).as("still remembered").hasValue(4);
+
+    commit("json/a", "{\"n\":6}", "m6");
+    assertThat(state.dedupe().appliedAt("json/a", null, "old"))
+        .as("2 commits later, forgotten from the old queue")
+        .isEmpty();
+    commit("json/a", "{\"n\":7}", "m7");
+    assertThat(deltas(reader.deltasAfter("json/a", 4))).hasSize(3);
+    assertThat(reader.deltasAfter("json/a", 3)).isInstanceOf(DeltasAfter.Gone.class);
+    assertThat(Meta.decode(meta.get(DocumentState.metaKey("json/a"))).slots().migrating())
+        .as("queue drained and ring deleted")
+        .isFalse();
+    try (var it = history.all()) {
+      while (it.hasNext()) {
+        assertThat(it.next().key.get()[prefix.length]).as("only slots left").isEqualTo((byte) 'm');
+      }
+    }
   }
 
   private static long entries(KeyValueStore<Bytes, byte[]> store) {

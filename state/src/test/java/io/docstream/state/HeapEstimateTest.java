@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.docstream.document.MergePatch;
 import io.docstream.serdes.Json;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -46,13 +45,7 @@ class HeapEstimateTest {
     MergePatch.apply(entry.root(), patch);
     long seq = entry.meta().seq() + 1;
     state.commit(
-        doc,
-        state.plan(doc, patch),
-        seq,
-        seq,
-        null,
-        ("{\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8),
-        List.of("m" + seq));
+        doc, state.plan(doc, patch), seq, seq, null, new DeltaLocation(seq, 0), List.of("m" + seq));
   }
 
   @ParameterizedTest

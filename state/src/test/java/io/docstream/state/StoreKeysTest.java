@@ -37,13 +37,7 @@ class StoreKeysTest {
     io.docstream.document.MergePatch.apply(entry.root(), patch);
     long seq = entry.meta().seq() + 1;
     state.commit(
-        doc,
-        state.plan(doc, patch),
-        seq,
-        seq,
-        "alice",
-        ("{\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8),
-        List.of(id));
+        doc, state.plan(doc, patch), seq, seq, "alice", new DeltaLocation(seq, 0), List.of(id));
   }
 
   @Test

@@ -32,6 +32,8 @@ public final class DocTopology {
     topology.addSource(
         SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.commands());
     DocumentPartitioner partitioner = new DocumentPartitioner(commandPartitions);
+    // deltas has the partition count of commands (created so, and rescaled together)
+    DocumentPartitioner deltaPartitioner = new DocumentPartitioner(commandPartitions);
     DocProcessor.Settings settings =
         new DocProcessor.Settings(
             spaces,
@@ -40,13 +42,15 @@ public final class DocTopology {
             config.maxDeltaBytes(),
             config.timerIntervalMillis(),
             partitioner,
+            deltaPartitioner,
             config.skipRecords(),
             new LogLimiter(config.rejectionLogLinesPerSecond(), System::nanoTime),
             metrics);
     topology.addProcessor(PROCESSOR, () -> new DocProcessor(settings), SOURCE);
     DocumentStores.builders().forEach(b -> topology.addStateStore(b, PROCESSOR));
     ByteArraySerializer bytes = new ByteArraySerializer();
-    topology.addSink(DocProcessor.DELTAS, topics.deltas(), bytes, bytes, PROCESSOR);
+    topology.addSink(
+        DocProcessor.DELTAS, topics.deltas(), bytes, bytes, deltaPartitioner, PROCESSOR);
     topology.addSink(DocProcessor.REJECTIONS, topics.rejections(), bytes, bytes, PROCESSOR);
     topology.addSink(DocProcessor.REROUTE, topics.commands(), bytes, bytes, partitioner, PROCESSOR);
     return topology;

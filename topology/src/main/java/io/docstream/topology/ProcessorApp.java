@@ -45,16 +45,19 @@ public final class ProcessorApp implements AutoCloseable {
   private final ReadApi readApi;
   private final KafkaStreamsMetrics streamsMetrics;
   private final Optional<DepartedMemberFencer> fencer;
+  private final TopicDeltaLog deltaLog;
 
   private ProcessorApp(
       KafkaStreams streams,
       ReadApi readApi,
       KafkaStreamsMetrics streamsMetrics,
-      Optional<DepartedMemberFencer> fencer) {
+      Optional<DepartedMemberFencer> fencer,
+      TopicDeltaLog deltaLog) {
     this.streams = streams;
     this.readApi = readApi;
     this.streamsMetrics = streamsMetrics;
     this.fencer = fencer;
+    this.deltaLog = deltaLog;
   }
 
   /** Starts the processor; the commands topic must exist. */
@@ -111,7 +114,13 @@ public final class ProcessorApp implements AutoCloseable {
             props,
             clock);
     running.set(streams);
-    locator.set(new StreamsLocator(streams, self, config.limits().historyDeltas()));
+    TopicDeltaLog deltaLog =
+        new TopicDeltaLog(
+            config.topics().deltas(),
+            TopicDeltaLog.consumers(admin),
+            ReadApi.THREADS,
+            TopicDeltaLog.Bounds.DEFAULT);
+    locator.set(new StreamsLocator(streams, self, config.limits().historyDeltas(), deltaLog));
     streams.setUncaughtExceptionHandler(
         e -> {
           String thread = Thread.currentThread().getName();
@@ -134,7 +143,7 @@ public final class ProcessorApp implements AutoCloseable {
         applicationId,
         self.host(),
         readApi.port());
-    return new ProcessorApp(streams, readApi, streamsMetrics, fencer);
+    return new ProcessorApp(streams, readApi, streamsMetrics, fencer, deltaLog);
   }
 
   private static String activeTasks(KafkaStreams streams, String thread) {
@@ -217,5 +226,6 @@ public final class ProcessorApp implements AutoCloseable {
     fencer.ifPresent(DepartedMemberFencer::close);
     streamsMetrics.close();
     readApi.close();
+    deltaLog.close();
   }
 }

@@ -9,6 +9,7 @@ import io.docstream.serdes.DocKey;
 import io.docstream.serdes.DocstreamException;
 import io.docstream.serdes.ErrorCode;
 import io.docstream.serdes.Json;
+import io.docstream.state.DeltasAfter;
 import io.docstream.state.DocumentReader;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,6 +47,9 @@ import org.slf4j.LoggerFactory;
 public final class ReadApi implements AutoCloseable {
   /** The header carrying the shared secret ({@code http.secret}) between gateway and processor. */
   public static final String SECRET_HEADER = "X-Docstream-Secret";
+
+  /** Requests served at once. */
+  static final int THREADS = 4;
 
   static final String FORWARDED_HEADER = "X-Docstream-Forwarded";
   private static final Logger LOG = LoggerFactory.getLogger(ReadApi.class);
@@ -90,7 +93,7 @@ public final class ReadApi implements AutoCloseable {
     this.metrics = metrics;
     this.health = health;
     this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
-    this.executor = Executors.newFixedThreadPool(4, r -> new Thread(r, "docstream-read-api"));
+    this.executor = Executors.newFixedThreadPool(THREADS, r -> new Thread(r, "docstream-read-api"));
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
@@ -144,7 +147,7 @@ public final class ReadApi implements AutoCloseable {
       case NOT_FOUND, SPACE_UNKNOWN -> 404;
       case METHOD_NOT_ALLOWED -> 405;
       case HISTORY_GONE -> 410;
-      case PARTITION_MIGRATING, OWNER_UNREACHABLE -> 503;
+      case PARTITION_MIGRATING, OWNER_UNREACHABLE, DELTA_NOT_COMMITTED -> 503;
       default -> code.code() >= 4000 && code.code() < 5000 ? 400 : 500;
     };
   }
@@ -213,23 +216,32 @@ public final class ReadApi implements AutoCloseable {
 
   private void sendDeltas(HttpExchange exchange, String doc, long after, DocumentReader reader)
       throws IOException {
-    Optional<List<byte[]>> deltas = reader.deltasAfter(doc, after);
-    if (deltas.isEmpty()) {
+    DeltasAfter answer = reader.deltasAfter(doc, after);
+    if (answer instanceof DeltasAfter.Gone) {
       error(
           exchange,
           ErrorCode.HISTORY_GONE,
           "deltas after seq " + after + " of " + doc + " are no longer held");
-      return;
+    } else if (answer instanceof DeltasAfter.Pending pending) {
+      error(
+          exchange,
+          ErrorCode.DELTA_NOT_COMMITTED,
+          "delta "
+              + pending.seq()
+              + " of "
+              + doc
+              + " is applied but not yet readable as committed on the deltas topic");
+    } else {
+      ObjectNode body = Json.object();
+      body.put("doc", doc);
+      ArrayNode list = body.putArray("deltas");
+      for (byte[] delta : ((DeltasAfter.Deltas) answer).deltas()) {
+        // Stored deltas are JSON already: embedded as they are, without a parse that would limit
+        // their depth.
+        list.addRawValue(new RawValue(new String(delta, StandardCharsets.UTF_8)));
+      }
+      send(exchange, 200, "application/json", Json.text(body));
     }
-    ObjectNode body = Json.object();
-    body.put("doc", doc);
-    ArrayNode list = body.putArray("deltas");
-    for (byte[] delta : deltas.get()) {
-      // Stored deltas are JSON already: embedded as they are, without a parse that would limit
-      // their depth.
-      list.addRawValue(new RawValue(new String(delta, StandardCharsets.UTF_8)));
-    }
-    send(exchange, 200, "application/json", Json.text(body));
   }
 
   private void forward(HttpExchange exchange, String baseUrl)

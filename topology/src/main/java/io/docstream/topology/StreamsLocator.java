@@ -1,5 +1,6 @@
 package io.docstream.topology;
 
+import io.docstream.state.DeltaLog;
 import io.docstream.state.DocumentReader;
 import io.docstream.state.StoreNames;
 import org.apache.kafka.common.serialization.Serdes;
@@ -28,11 +29,13 @@ public final class StreamsLocator implements DocumentLocator {
   private final KafkaStreams streams;
   private final HostInfo self;
   private final int historyDeltas;
+  private final DeltaLog deltaLog;
 
-  public StreamsLocator(KafkaStreams streams, HostInfo self, int historyDeltas) {
+  public StreamsLocator(KafkaStreams streams, HostInfo self, int historyDeltas, DeltaLog deltaLog) {
     this.streams = streams;
     this.self = self;
     this.historyDeltas = historyDeltas;
+    this.deltaLog = deltaLog;
   }
 
   @Override
@@ -60,7 +63,8 @@ public final class StreamsLocator implements DocumentLocator {
               store(StoreNames.DOCS, partition),
               store(StoreNames.META, partition),
               store(StoreNames.HISTORY, partition),
-              historyDeltas));
+              historyDeltas,
+              deltaLog));
     } catch (InvalidStateStoreException e) {
       return new DocumentLocation.Migrating("partition is restoring: " + e.getMessage());
     }

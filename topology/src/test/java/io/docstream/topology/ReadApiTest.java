@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.docstream.serdes.DocstreamException;
 import io.docstream.serdes.ErrorCode;
 import io.docstream.serdes.Json;
+import io.docstream.state.DeltaLog;
 import io.docstream.state.DocumentReader;
 import io.docstream.state.StoreNames;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -20,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,7 +57,8 @@ class ReadApiTest {
             fixture.driver.getKeyValueStore(StoreNames.DOCS),
             fixture.driver.getKeyValueStore(StoreNames.META),
             fixture.driver.getKeyValueStore(StoreNames.HISTORY),
-            2);
+            2,
+            fixture.deltaLog());
     owner =
         new ReadApi(
             "127.0.0.1",
@@ -162,6 +165,41 @@ class ReadApiTest {
     assertThat(response.statusCode()).isEqualTo(410);
     assertThat(Json.parse(response.body()).get("code").intValue())
         .isEqualTo(ErrorCode.HISTORY_GONE.code());
+  }
+
+  @Test
+  void shouldAnswerRetryLaterWhenADeltaTheSlotsRecordIsNotCommittedYet() throws Exception {
+    // Given seq 3 applied by the store but its transaction still open: not readable on the topic
+    DeltaLog log = fixture.deltaLog();
+    DeltaLog open =
+        (doc, wanted) -> {
+          Map<Long, byte[]> found = new HashMap<>(log.read(doc, wanted).deltas());
+          found.remove(3L);
+          return new DeltaLog.Found(found, Set.of(3L));
+        };
+    DocumentReader ahead =
+        new DocumentReader(
+            fixture.driver.getKeyValueStore(StoreNames.DOCS),
+            fixture.driver.getKeyValueStore(StoreNames.META),
+            fixture.driver.getKeyValueStore(StoreNames.HISTORY),
+            2,
+            open);
+    ReadApi api =
+        started(
+            new ReadApi(
+                "127.0.0.1",
+                0,
+                doc -> new DocumentLocation.Local(ahead),
+                SPACES,
+                Optional.empty(),
+                registry,
+                () -> Json.object().put("ok", true)));
+
+    // When a reader asks for the deltas after 1
+    // Then it is told to come back shortly, not given seq 2 alone as if that were all there is
+    HttpResponse<String> response = get(api, "/docs/json/a/deltas?after=1");
+    assertAnswer(response, 503, ErrorCode.DELTA_NOT_COMMITTED);
+    assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
   }
 
   @Test

@@ -139,15 +139,29 @@ class RecordLimitsIntegrationTest {
     ConsumerRecord<String, byte[]> delta = awaitOutcome("big-1");
     assertThat(delta.topic()).isEqualTo(topics.deltas());
     assertThat(delta.value().length).isGreaterThan(2 * MIB);
-    // And its changelog was written, to a topic that takes it
-    String changelog = "limits-" + StoreNames.HISTORY + "-changelog";
+    // And its entry's changelog was written, to a topic that takes it
+    String changelog = "limits-" + StoreNames.DOCS + "-changelog";
     assertThat(maxMessageBytes(changelog)).isEqualTo(ProcessorConfig.MAX_RECORD_BYTES);
-    try (CommittedRecords history =
+    try (CommittedRecords entries =
         new CommittedRecords(broker.bootstrapServers(), List.of(changelog))) {
-      history.awaitUntil(
+      entries.awaitUntil(
           rs -> rs.stream().anyMatch(r -> r.value() != null && r.value().length > 2 * MIB),
           OUTCOME_TIMEOUT);
     }
+    // And the read API serves it from the deltas topic, which its slot locates
+    HttpResponse<String> deltas =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:"
+                                + processor.httpPort()
+                                + "/docs/jsonpatch/big/deltas?after=0"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(deltas.statusCode()).isEqualTo(200);
+    assertThat(Json.parse(deltas.body()).get("deltas").get(0).get("seq").asLong()).isEqualTo(1);
+    assertThat(deltas.body().length()).isGreaterThan(2 * MIB);
     assertThat(processor.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
   }
 

@@ -6,6 +6,7 @@ import io.docstream.serdes.ConfigReader;
 import io.docstream.serdes.Json;
 import io.docstream.serdes.TopicNames;
 import io.docstream.spaces.SpaceRegistry;
+import io.docstream.state.DeltaLog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,6 +33,8 @@ final class TopologyFixture implements AutoCloseable {
   private final TestInputTopic<byte[], byte[]> commands;
   private final TestOutputTopic<byte[], byte[]> deltas;
   private final TestOutputTopic<byte[], byte[]> rejections;
+  private final List<TestRecord<byte[], byte[]>> deltasProduced = new ArrayList<>();
+  private int deltasReturned;
 
   TopologyFixture(Path stateDir, Map<String, String> settings) {
     this(stateDir, settings, 1);
@@ -80,7 +83,34 @@ final class TopologyFixture implements AutoCloseable {
   }
 
   List<Out> deltas() {
-    return read(deltas);
+    deltasProduced.addAll(deltas.readRecordsToList());
+    List<TestRecord<byte[], byte[]>> fresh =
+        deltasProduced.subList(deltasReturned, deltasProduced.size());
+    deltasReturned = deltasProduced.size();
+    return convert(fresh);
+  }
+
+  /**
+   * The deltas topic as the read API sees it: every delta produced so far, found where the slots
+   * say (record timestamp and partition 0, the only one here). TopologyTestDriver commits each
+   * record at once, so nothing is ever pending.
+   */
+  DeltaLog deltaLog() {
+    return (doc, wanted) -> {
+      deltasProduced.addAll(deltas.readRecordsToList());
+      Map<Long, byte[]> out = new java.util.HashMap<>();
+      for (DeltaLog.Place place : wanted) {
+        for (TestRecord<byte[], byte[]> r : deltasProduced) {
+          if (place.partition() == 0
+              && r.timestamp() == place.timestampMillis()
+              && doc.equals(new String(r.key(), StandardCharsets.UTF_8))
+              && TopicDeltaLog.seqOf(r.value()) == place.seq()) {
+            out.put(place.seq(), r.value());
+          }
+        }
+      }
+      return new DeltaLog.Found(out, java.util.Set.of());
+    };
   }
 
   List<Out> rejections() {
@@ -99,8 +129,12 @@ final class TopologyFixture implements AutoCloseable {
   }
 
   private static List<Out> read(TestOutputTopic<byte[], byte[]> topic) {
+    return convert(topic.readRecordsToList());
+  }
+
+  private static List<Out> convert(List<TestRecord<byte[], byte[]>> records) {
     List<Out> out = new ArrayList<>();
-    for (TestRecord<byte[], byte[]> r : topic.readRecordsToList()) {
+    for (TestRecord<byte[], byte[]> r : records) {
       out.add(
           new Out(
               r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),

@@ -390,6 +390,30 @@ class HubTest {
   }
 
   @Test
+  void shouldResumeFromAReadApiPrefixShortOfTheFeedWhenTheHistoryCoversTheRest() {
+    hub.close();
+    hub = hub(withHistory(2));
+    liveClient(6);
+    emit(7, 8, 9, 10);
+
+    RecordingClient resumed = new RecordingClient(Viewer.of("bob"));
+    hub.subscribe(resumed, DOC, 3L);
+    settle();
+    // the processor's topic showed 4 to 8 committed; the feed's history holds 9 and 10
+    reads
+        .deltaRequests
+        .poll()
+        .answer()
+        .complete(
+            Optional.of(LongStream.rangeClosed(4, 8).mapToObj(s -> Fakes.delta(s, "{}")).toList()));
+    settle();
+    emit(11);
+
+    assertThat(resumed.ofType("snapshot")).isEmpty();
+    assertThat(resumed.deltaSeqs()).containsExactly(4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
+  }
+
+  @Test
   void shouldSendAResetSnapshotWhenMissedDeltasAreGone() {
     hub.close();
     hub = hub(withHistory(0));

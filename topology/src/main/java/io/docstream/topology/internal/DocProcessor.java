@@ -10,6 +10,7 @@ import io.docstream.serdes.ErrorCode;
 import io.docstream.serdes.Json;
 import io.docstream.serdes.Rejection;
 import io.docstream.spaces.SpaceRegistry;
+import io.docstream.state.DeltaLocation;
 import io.docstream.state.DocumentState;
 import io.docstream.state.StateLimits;
 import io.docstream.state.Timers;
@@ -76,6 +77,7 @@ public final class DocProcessor implements Processor<byte[], byte[], byte[], byt
       int maxDeltaBytes,
       long timerIntervalMillis,
       DocumentPartitioner partitioner,
+      DocumentPartitioner deltaPartitioner,
       SkipRecords skipRecords,
       LogLimiter logLimiter,
       ProcessorMetrics metrics) {}
@@ -117,7 +119,10 @@ public final class DocProcessor implements Processor<byte[], byte[], byte[], byt
         reroute(record, doc.toString());
         return;
       }
-      emit(record, doc.toString(), apply(doc, command, ts), started);
+      byte[] docBytes = doc.toString().getBytes(StandardCharsets.UTF_8);
+      DeltaLocation delta =
+          new DeltaLocation(record.timestamp(), settings.deltaPartitioner().partitionOf(docBytes));
+      emit(record, docBytes, apply(doc, command, ts, delta), started);
     } catch (DocstreamException e) {
       reject(record, sender(command, record), e, ts);
     } catch (KafkaException e) {
@@ -128,18 +133,17 @@ public final class DocProcessor implements Processor<byte[], byte[], byte[], byt
   }
 
   /** A failure thrown out of the applier may leave the cached tree changed: forget it. */
-  private Outcome apply(DocKey doc, Command command, long ts) {
+  private Outcome apply(DocKey doc, Command command, long ts, DeltaLocation delta) {
     try {
-      return applier.apply(doc, command, ts);
+      return applier.apply(doc, command, ts, delta);
     } catch (RuntimeException | StackOverflowError e) {
       state.cache().invalidate(doc.toString());
       throw e;
     }
   }
 
-  private void emit(Record<byte[], byte[]> record, String doc, Outcome outcome, long started) {
-    Record<byte[], byte[]> out =
-        record.withKey(doc.getBytes(StandardCharsets.UTF_8)).withHeaders(new RecordHeaders());
+  private void emit(Record<byte[], byte[]> record, byte[] doc, Outcome outcome, long started) {
+    Record<byte[], byte[]> out = record.withKey(doc).withHeaders(new RecordHeaders());
     if (outcome instanceof Outcome.Applied applied) {
       context.forward(out.withValue(applied.serialized()), DELTAS);
       settings

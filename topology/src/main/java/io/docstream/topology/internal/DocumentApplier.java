@@ -16,6 +16,7 @@ import io.docstream.spaces.Space;
 import io.docstream.spaces.SpaceRegistry;
 import io.docstream.spaces.TimerRequest;
 import io.docstream.state.ContentHash;
+import io.docstream.state.DeltaLocation;
 import io.docstream.state.DocumentCache;
 import io.docstream.state.DocumentState;
 import io.docstream.state.EntryPlan;
@@ -57,7 +58,8 @@ final class DocumentApplier {
   /** A timer to schedule ({@code message} not null) or cancel. */
   private record TimerWrite(String name, long fireAtMillis, byte[] message) {}
 
-  Outcome apply(DocKey key, Command command, long ts) {
+  /** Applies {@code command}; its delta, if any, is to be written at {@code delta}. */
+  Outcome apply(DocKey key, Command command, long ts, DeltaLocation delta) {
     String doc = key.toString();
     String id = command.id();
     String actor = command.actor();
@@ -110,7 +112,7 @@ final class DocumentApplier {
     DocumentCache.Entry entry = state.open(doc);
     boolean cacheMatchesStores = false;
     try {
-      Outcome outcome = applyOpen(key, command, ts, space, entry, timerName);
+      Outcome outcome = applyOpen(key, command, ts, delta, space, entry, timerName);
       cacheMatchesStores = true;
       return outcome;
     } finally {
@@ -124,6 +126,7 @@ final class DocumentApplier {
       DocKey key,
       Command command,
       long ts,
+      DeltaLocation location,
       Space space,
       DocumentCache.Entry entry,
       String timerName) {
@@ -172,8 +175,7 @@ final class DocumentApplier {
         state.timers().schedule(doc, timer.name(), timer.fireAtMillis(), timer.message());
       }
     }
-    state.commit(
-        doc, prepared.plan(), seq, ts, actor, prepared.serialized(), prepared.delta().ids());
+    state.commit(doc, prepared.plan(), seq, ts, actor, location, prepared.delta().ids());
     return new Outcome.Applied(prepared.delta(), prepared.serialized(), prepared.storedBytes());
   }
 

@@ -37,6 +37,15 @@ public final class DocumentPartitioner implements StreamPartitioner<byte[], byte
     return Optional.of(Set.of(partition(key, numPartitions)));
   }
 
+  /**
+   * The partition a record keyed {@code key} goes to by the latest count seen (0 while the count is
+   * unknown).
+   */
+  public int partitionOf(byte[] key) {
+    int count = partitionCount.get();
+    return count <= 0 ? 0 : partition(key, count);
+  }
+
   /** Whether a record keyed {@code key} read from {@code partition} is where it belongs. */
   public boolean owns(int partition, byte[] key) {
     int count = partitionCount.get();

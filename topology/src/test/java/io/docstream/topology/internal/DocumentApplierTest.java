@@ -12,6 +12,7 @@ import io.docstream.serdes.Json;
 import io.docstream.spaces.MessageContext;
 import io.docstream.spaces.SpaceLogic;
 import io.docstream.spaces.SpaceRegistry;
+import io.docstream.state.DeltaLocation;
 import io.docstream.state.DocumentState;
 import io.docstream.state.StateLimits;
 import io.docstream.state.Timers;
@@ -70,7 +71,11 @@ class DocumentApplierTest {
   }
 
   private Outcome send(String doc, String id, String body, String actor, long ts) {
-    return applier.apply(DocKey.parse(doc), new Command(id, Json.parse(body), actor, ts, null), ts);
+    return applier.apply(
+        DocKey.parse(doc),
+        new Command(id, Json.parse(body), actor, ts, null),
+        ts,
+        new DeltaLocation(ts, 0));
   }
 
   /** Fires the due timers as the punctuation does and returns their messages. */
@@ -83,7 +88,7 @@ class DocumentApplierTest {
   }
 
   private Outcome deliver(String doc, Command timer) {
-    return applier.apply(DocKey.parse(doc), timer, timer.ts());
+    return applier.apply(DocKey.parse(doc), timer, timer.ts(), new DeltaLocation(timer.ts(), 0));
   }
 
   private static int code(Outcome outcome) {
