@@ -40,6 +40,12 @@ final class RunCommand implements Callable<Integer> {
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(10);
   private static final int MAX_BROKERS = 5;
 
+  /**
+   * A quorum forms only once every node's JVM is up: on a loaded two-core machine that took over a
+   * minute (CI), against 10 s on a quiet one.
+   */
+  private static final Duration CLUSTER_START_TIMEOUT = Duration.ofSeconds(180);
+
   @Option(
       names = "--data-dir",
       defaultValue = "data",
@@ -122,7 +128,10 @@ final class RunCommand implements Callable<Integer> {
     if (brokers > 1) {
       KafkaCluster cluster =
           KafkaCluster.start(
-              options.withHeapMegabytes(KafkaCluster.DEFAULT_HEAP_MEGABYTES), brokers);
+              options
+                  .withHeapMegabytes(KafkaCluster.DEFAULT_HEAP_MEGABYTES)
+                  .withStartTimeout(CLUSTER_START_TIMEOUT),
+              brokers);
       running.add(cluster);
       return cluster.bootstrapServers();
     }

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code docstream run --brokers 3} in its own JVM: three nodes, replicated topics, SIGTERM. */
-@Timeout(value = 300, unit = TimeUnit.SECONDS)
+@Timeout(value = 420, unit = TimeUnit.SECONDS)
 class RunClusterIntegrationTest {
-  private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
   private static final int BROKERS = 3;
 

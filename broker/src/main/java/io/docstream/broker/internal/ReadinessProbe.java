@@ -47,7 +47,7 @@ public final class ReadinessProbe {
     // Connecting the admin client only once the port is open keeps its "connection refused"
     // warnings out of the caller's log.
     while (!acceptsConnections(port)) {
-      checkProgress(process, deadline, timeout, failure);
+      checkProgress(process, deadline, timeout + " (its port was not open yet)", failure);
       pause();
     }
     Map<String, Object> config =
@@ -58,8 +58,11 @@ public final class ReadinessProbe {
             REQUEST_TIMEOUT_MILLIS);
     Admin admin = Admin.create(config);
     try {
-      while (!answers(admin, brokers)) {
-        checkProgress(process, deadline, timeout, failure);
+      int known;
+      while ((known = liveBrokers(admin)) < brokers) {
+        String seen =
+            known < 0 ? "no answer yet" : "it knew " + known + " of " + brokers + " brokers";
+        checkProgress(process, deadline, timeout + " (" + seen + ")", failure);
         pause();
       }
     } finally {
@@ -68,23 +71,23 @@ public final class ReadinessProbe {
     }
   }
 
-  private static boolean answers(Admin admin, int brokers) {
+  /** The live brokers the broker knows of, or -1 when it does not answer yet. */
+  private static int liveBrokers(Admin admin) {
     try {
       return admin
-              .describeCluster(new DescribeClusterOptions().timeoutMs(REQUEST_TIMEOUT_MILLIS))
-              .nodes()
-              .get(ANSWER_WAIT_MILLIS, TimeUnit.MILLISECONDS)
-              .size()
-          >= brokers;
+          .describeCluster(new DescribeClusterOptions().timeoutMs(REQUEST_TIMEOUT_MILLIS))
+          .nodes()
+          .get(ANSWER_WAIT_MILLIS, TimeUnit.MILLISECONDS)
+          .size();
     } catch (ExecutionException | TimeoutException e) {
-      return false; // Not serving yet; the deadline decides when to give up.
+      return -1; // Not serving yet; the deadline decides when to give up.
     } catch (InterruptedException e) {
       throw interrupted(e);
     }
   }
 
   private static void checkProgress(
-      Process process, long deadline, Duration timeout, StartFailure failure) {
+      Process process, long deadline, String timeout, StartFailure failure) {
     if (!process.isAlive()) {
       throw failure.error("The broker exited with code " + process.exitValue());
     }
