@@ -69,7 +69,7 @@ class ClusterFaultIntegrationTest {
   private static final int PARTITIONS = 6;
   private static final int MESSAGES_PER_SECOND = 100;
   private static final Duration LOAD_BEFORE_KILL = Duration.ofSeconds(2);
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
   private static final Duration CATCH_UP = Duration.ofSeconds(90);
 
   @TempDir Path temp;
