@@ -83,10 +83,12 @@ public final class TopicSetup {
   public static int partitions(Properties admin, String topic) {
     try (Admin client = Admin.create(admin)) {
       TopicDescription description =
-          client
-              .describeTopics(List.of(topic))
-              .allTopicNames()
-              .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+          whenKnown(
+                  () ->
+                      client
+                          .describeTopics(List.of(topic))
+                          .allTopicNames()
+                          .get(TIMEOUT_SECONDS, TimeUnit.SECONDS))
               .get(topic);
       return description.partitions().size();
     } catch (ExecutionException e) {
@@ -124,7 +126,9 @@ public final class TopicSetup {
             .toList();
     Map<ConfigResource, Config> configs;
     try (Admin client = Admin.create(admin)) {
-      configs = describeConfigs(client, resources);
+      configs =
+          whenKnown(
+              () -> client.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
     } catch (ExecutionException e) {
       if (e.getCause() instanceof AuthorizationException) {
         LOG.warn("cannot read topic configs to check record limits: {}", e.getCause().toString());
@@ -166,17 +170,16 @@ public final class TopicSetup {
   }
 
   /**
-   * The topics' configs. A topic created a moment ago may not be known yet to the broker that
-   * answers (its metadata arrives asynchronously): that answer is retried for up to {@value
+   * The answer of {@code request}. A topic created a moment ago may not be known yet to the broker
+   * that answers (its metadata arrives asynchronously): that answer is retried for up to {@value
    * #UNKNOWN_TOPIC_WAIT_SECONDS} s.
    */
-  private static Map<ConfigResource, Config> describeConfigs(
-      Admin client, List<ConfigResource> resources)
+  private static <T> T whenKnown(AdminRequest<T> request)
       throws ExecutionException, InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(UNKNOWN_TOPIC_WAIT_SECONDS);
     while (true) {
       try {
-        return client.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return request.answer();
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
             || System.nanoTime() - deadline > 0) {
@@ -185,6 +188,11 @@ public final class TopicSetup {
         Thread.sleep(UNKNOWN_TOPIC_RETRY_MILLIS);
       }
     }
+  }
+
+  /** One admin request, waited for. */
+  private interface AdminRequest<T> {
+    T answer() throws ExecutionException, InterruptedException, TimeoutException;
   }
 
   private static DocstreamException failed(String message, Throwable cause) {
