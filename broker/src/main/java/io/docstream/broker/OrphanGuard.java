@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Arrays;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Entry point of child JVMs (the broker, and processors that tests start): runs the main class
@@ -11,6 +13,10 @@ import java.util.Arrays;
  * keeps the child's stdin open, so the pipe closes when it dies, even by {@code kill -9}; an
  * orphaned broker or processor would otherwise keep running. Exiting runs the child's own shutdown
  * hooks.
+ *
+ * <p>A child ignores SIGINT: a terminal's Ctrl-C goes to the whole foreground process group, and
+ * the parent, not the signal, stops its children, in order (a broker that stopped at once would
+ * leave the processor without Kafka for its last commit, and {@code run} would start it again).
  */
 public final class OrphanGuard {
   private OrphanGuard() {}
@@ -21,6 +27,7 @@ public final class OrphanGuard {
    * @throws Throwable whatever that main throws
    */
   public static void main(String[] args) throws Throwable {
+    Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
     Thread guard = new Thread(OrphanGuard::exitWhenParentIsGone, "orphan-guard");
     guard.setDaemon(true);
     guard.start();

@@ -81,7 +81,7 @@ class RunClusterIntegrationTest {
             "send", "json/a", "{\"x\":1}", "--bootstrap", bootstrap, "--timeout-ms", "60000");
     assertThat(exit).as(run.tail()).isZero();
 
-    // When it gets SIGTERM (Ctrl-C's path)
+    // When it gets SIGTERM (Ctrl-C sends SIGINT, which ends it the same way; its nodes ignore it)
     List<ProcessHandle> nodes = run.descendants();
     long stopping = System.nanoTime();
     run.close();
