@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.docstream.gateway.DevTokens;
+import io.docstream.gateway.ResumingClient;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -124,12 +125,12 @@ final class GatewayKillRound implements AutoCloseable {
     long deadline = System.nanoTime() + LIMIT.toNanos();
     String idPrefix = "k" + ++kills + "c"; // ids stay unique over several kills on one topic
     ExecutorService threads = Executors.newFixedThreadPool(CLIENTS);
-    List<FailoverClient> clients = new ArrayList<>();
+    List<ResumingClient> clients = new ArrayList<>();
     try {
       for (int i = 0; i < CLIENTS; i++) {
         List<Integer> order = i % 2 == 0 ? ports : List.of(ports.get(1), ports.get(0));
         String token = DevTokens.hs256(AUTH_SECRET, "user" + i, Instant.now().plusSeconds(3600));
-        FailoverClient c = new FailoverClient(idPrefix + i, order, token, docs);
+        ResumingClient c = new ResumingClient(idPrefix + i, order, token, docs);
         c.drive(() -> false, 0, 0, () -> docs.stream().allMatch(d -> c.lastSeq(d) >= 0), deadline);
         clients.add(c);
       }
@@ -137,7 +138,7 @@ final class GatewayKillRound implements AutoCloseable {
       docs.forEach(d -> startSeqs.put(d, clients.get(0).lastSeq(d)));
       AtomicBoolean sending = new AtomicBoolean(true);
       List<Future<?>> running = new ArrayList<>();
-      for (FailoverClient c : clients) {
+      for (ResumingClient c : clients) {
         running.add(
             threads.submit(
                 () -> {
@@ -149,11 +150,11 @@ final class GatewayKillRound implements AutoCloseable {
           .atMost(Duration.ofSeconds(30))
           .until(() -> clients.stream().allMatch(c -> c.ackCount() >= ACKS_BEFORE_KILL));
 
-      clients.forEach(FailoverClient::askForBurst);
+      clients.forEach(ResumingClient::askForBurst);
       await()
           .atMost(Duration.ofSeconds(10))
           .pollInterval(Duration.ofMillis(1))
-          .until(() -> clients.stream().allMatch(FailoverClient::burstSent));
+          .until(() -> clients.stream().allMatch(ResumingClient::burstSent));
       long killed = System.nanoTime();
       gateways.get(0).killHard();
       Thread.sleep(AFTER_KILL.toMillis());
@@ -167,7 +168,7 @@ final class GatewayKillRound implements AutoCloseable {
       for (String doc : docs) {
         finals.put(doc, api.get("/docs/" + doc));
       }
-      for (FailoverClient c : clients) {
+      for (ResumingClient c : clients) {
         c.drive(
             () -> false,
             0,
@@ -179,7 +180,7 @@ final class GatewayKillRound implements AutoCloseable {
       long reconnected = 0;
       long firstDelta = Long.MAX_VALUE;
       for (int i = 0; i < CLIENTS; i++) {
-        FailoverClient c = clients.get(i);
+        ResumingClient c = clients.get(i);
         // the killed gateway's clients (even) moved once; the survivor's stayed where they were
         assertThat(c.connects()).as(c.name() + " connections").isEqualTo(i % 2 == 0 ? 2 : 1);
         if (i % 2 == 0) {
@@ -196,7 +197,7 @@ final class GatewayKillRound implements AutoCloseable {
           sentResent[0],
           sentResent[1]);
     } finally {
-      clients.forEach(FailoverClient::close);
+      clients.forEach(ResumingClient::close);
       threads.shutdownNow();
     }
   }
@@ -211,7 +212,7 @@ final class GatewayKillRound implements AutoCloseable {
 
   /** Returns the ids sent and those resent after the kill, over every client. */
   private int[] check(
-      List<FailoverClient> clients,
+      List<ResumingClient> clients,
       Map<String, Long> startSeqs,
       Map<String, JsonNode> finals,
       ReadApi api)
@@ -231,7 +232,7 @@ final class GatewayKillRound implements AutoCloseable {
     }
     int sentTotal = 0;
     int resentTotal = 0;
-    for (FailoverClient c : clients) {
+    for (ResumingClient c : clients) {
       assertThat(c.unexpected()).as(c.name() + " rejects and errors").isEmpty();
       for (String doc : docs) {
         assertGapFree(c.name() + " " + doc, c.doc(doc).frames);

@@ -14,12 +14,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * A client that follows the README's protocol across gateway restarts, on top of {@link WsClient}:
- * it subscribes to its documents, sends messages with unique ids ({@code {"<id>": n}} to the json
- * space, so each message sets a field of its own), and when the connection ends it reconnects to
- * the same URL, resubscribes with {@code since} = the last seq it holds and sends again, with the
- * same ids, every message not yet acked. It records every frame, so a test can check the guarantees
- * afterwards.
+ * A client that follows the README's protocol across gateway restarts and deaths, on top of {@link
+ * WsClient}: it subscribes to its documents, sends messages with unique ids ({@code {"<id>": n}} to
+ * the json space, so each message sets a field of its own), and when the connection ends it
+ * connects to the first gateway in its list, from the one it lost, that accepts, resubscribes with
+ * {@code since} = the last seq it holds and sends again, with the same ids, every message not yet
+ * acked. It records every frame, so a test can check the guarantees afterwards.
  *
  * <p>Like the JS client, it does not count on hearing that a connection ended: after {@link
  * #PING_AFTER_MILLIS} without a frame it sends {@code {"op":"ping"}}, and a connection silent for
@@ -29,13 +29,14 @@ import java.util.function.BooleanSupplier;
  * <p>Not thread-safe: one thread at a time drives it through {@link #drive}; read the results after
  * that thread has finished.
  */
-final class ResumingClient {
+public final class ResumingClient {
   private static final long RECONNECT_PAUSE_MILLIS = 50;
   private static final long PING_AFTER_MILLIS = 1_000;
   private static final long DEAD_AFTER_MILLIS = 5_000;
 
   private final String name;
-  private final int port;
+  private final List<Integer> ports;
+  private int portIndex;
   private final String token;
   private final Map<String, Doc> docs = new LinkedHashMap<>();
   private final Map<String, String> sent = new LinkedHashMap<>(); // id -> doc
@@ -43,10 +44,12 @@ final class ResumingClient {
   private final Map<String, List<Long>> acks = new HashMap<>();
   private final Set<String> resentIds = new LinkedHashSet<>();
   private final List<JsonNode> unexpected = new ArrayList<>();
+  private final List<Long> deltaArrivals = new ArrayList<>(); // System.nanoTime() of each delta
   private final List<String> docOrder;
   private WsClient ws;
   private boolean broken;
   private int connects;
+  private long connectedNanos;
   private int next = 1;
   private long nextSendNanos;
   private long lastFrameNanos = System.nanoTime();
@@ -56,23 +59,29 @@ final class ResumingClient {
   private volatile boolean burstSent;
 
   /** What the client knows of one document. */
-  static final class Doc {
+  public static final class Doc {
     /** Every snapshot and delta frame, in arrival order. */
-    final List<JsonNode> frames = new ArrayList<>();
+    public final List<JsonNode> frames = new ArrayList<>();
 
-    ObjectNode data;
+    public ObjectNode data;
     long lastSeq = -1;
   }
 
-  ResumingClient(String name, int port, String token, List<String> docs) {
+  /** A client of one gateway, which reconnects to the same port. */
+  public ResumingClient(String name, int port, String token, List<String> docs) {
+    this(name, List.of(port), token, docs);
+  }
+
+  /** A client that connects to {@code ports.get(0)} first, then to the others in turn. */
+  public ResumingClient(String name, List<Integer> ports, String token, List<String> docs) {
     this.name = name;
-    this.port = port;
+    this.ports = List.copyOf(ports);
     this.token = token;
     this.docOrder = List.copyOf(docs);
     docs.forEach(d -> this.docs.put(d, new Doc()));
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
@@ -85,7 +94,7 @@ final class ResumingClient {
    * @throws AssertionError when that has not happened by {@code deadlineNanos} ({@link
    *     System#nanoTime()})
    */
-  void drive(
+  public void drive(
       BooleanSupplier sending,
       long periodMillis,
       int window,
@@ -173,16 +182,18 @@ final class ResumingClient {
     }
     while (ws == null) {
       if (System.nanoTime() - deadlineNanos > 0) {
-        throw new AssertionError(name + " cannot reconnect to port " + port);
+        throw new AssertionError(name + " cannot reconnect to any of " + ports);
       }
       try {
-        ws = WsClient.connect(port, token);
-      } catch (RuntimeException e) { // refused while the gateway restarts
+        ws = WsClient.connect(ports.get(portIndex), token);
+      } catch (RuntimeException e) { // refused: that gateway is gone, try the next
+        portIndex = (portIndex + 1) % ports.size();
         Thread.sleep(RECONNECT_PAUSE_MILLIS);
       }
     }
     broken = false;
     lastFrameNanos = System.nanoTime();
+    connectedNanos = lastFrameNanos;
     connects++;
     for (Map.Entry<String, Doc> e : docs.entrySet()) {
       long since = e.getValue().lastSeq;
@@ -220,6 +231,9 @@ final class ResumingClient {
           return;
         }
         doc.frames.add(f);
+        if (type.equals("delta")) {
+          deltaArrivals.add(lastFrameNanos);
+        }
         doc.lastSeq = f.get("seq").asLong();
         doc.data =
             type.equals("snapshot")
@@ -244,27 +258,27 @@ final class ResumingClient {
   }
 
   /** Ends the connection, if any. */
-  void close() {
+  public void close() {
     if (ws != null) {
       ws.close();
     }
   }
 
-  Doc doc(String doc) {
+  public Doc doc(String doc) {
     return docs.get(doc);
   }
 
-  long lastSeq(String doc) {
+  public long lastSeq(String doc) {
     return docs.get(doc).lastSeq;
   }
 
   /** Ids sent, with the document each went to, in sending order. */
-  Map<String, String> sent() {
+  public Map<String, String> sent() {
     return sent;
   }
 
   /** Every ack received, by id: the seqs it named (one, if all went well). */
-  Map<String, List<Long>> acks() {
+  public Map<String, List<Long>> acks() {
     return acks;
   }
 
@@ -272,31 +286,46 @@ final class ResumingClient {
    * Asks the driving thread to fill its window at once, so that sends are in flight; {@link
    * #burstSent} tells when it has. Safe to call while another thread drives.
    */
-  void askForBurst() {
+  public void askForBurst() {
     burstAsked = true;
   }
 
-  boolean burstSent() {
+  public boolean burstSent() {
     return burstSent;
   }
 
   /** Acks received so far; safe to read while another thread drives. */
-  int ackCount() {
+  public int ackCount() {
     return ackCount;
   }
 
   /** Frames other than snapshots, deltas and acks (rejects, errors). */
-  List<JsonNode> unexpected() {
+  public List<JsonNode> unexpected() {
     return unexpected;
   }
 
+  /** The port of the gateway it last connected to. */
+  public int port() {
+    return ports.get(portIndex);
+  }
+
+  /** {@link System#nanoTime()} when its last connection opened. */
+  public long connectedNanos() {
+    return connectedNanos;
+  }
+
+  /** {@link System#nanoTime()} when the first delta after {@code nanos} arrived. */
+  public long firstDeltaAfter(long nanos) {
+    return deltaArrivals.stream().filter(t -> t - nanos >= 0).findFirst().orElseThrow();
+  }
+
   /** Connections opened, the first included. */
-  int connects() {
+  public int connects() {
     return connects;
   }
 
   /** Ids sent again after a reconnect. */
-  Set<String> resent() {
+  public Set<String> resent() {
     return resentIds;
   }
 }
