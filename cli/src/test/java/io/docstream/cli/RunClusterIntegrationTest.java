@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 420, unit = TimeUnit.SECONDS)
 class RunClusterIntegrationTest {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(120);
   private static final int BROKERS = 3;
 
   @TempDir Path temp;

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * its run record goes to {@code <dataDir>/../run.properties}. Only its own processes are stopped.
  */
 final class RunJvm implements AutoCloseable {
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(120);
 
   final Path dataDir;
   final Path log;
