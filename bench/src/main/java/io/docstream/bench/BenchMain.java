@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -121,7 +122,8 @@ public final class BenchMain implements Callable<Integer> {
                 "bench-pass-through" + settings.suffix(),
                 in,
                 out,
-                work.resolve("pass-through-state" + settings.suffix()).toString()));
+                work.resolve("pass-through-state" + settings.suffix()).toString(),
+                StreamsConfig.NUM_STREAM_THREADS_CONFIG + "=" + options.streamThreads));
     settings.streams().forEach((k, v) -> args.add(k + "=" + v));
     try (ChildJvm jvm =
             ChildJvm.start(
@@ -224,6 +226,7 @@ public final class BenchMain implements Callable<Integer> {
   /** A profile's processor settings with the run's {@code --processor-setting}s on top. */
   private Map<String, String> withBenchSettings(Map<String, String> profile) {
     Map<String, String> all = new TreeMap<>(profile);
+    all.put("stream.threads", Integer.toString(options.streamThreads));
     all.putAll(options.processorSettings);
     return all;
   }

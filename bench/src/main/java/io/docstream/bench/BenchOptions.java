@@ -53,6 +53,13 @@ final class BenchOptions {
   @Option(names = "--partitions", defaultValue = "6")
   int partitions;
 
+  @Option(
+      names = "--stream-threads",
+      defaultValue = "1",
+      description =
+          "Stream threads of both targets (default ${DEFAULT-VALUE}, the processor's default).")
+  int streamThreads;
+
   @Option(names = "--heap-mb", defaultValue = "1024", description = "Processor / pass-through.")
   int heapMegabytes;
 

@@ -13,7 +13,8 @@ import org.apache.kafka.streams.Topology;
  * the same threads, commit interval and guarantee as the processor, and no work in between.
  *
  * <p>Arguments: bootstrap, application id, input topic, output topic, state dir, then Kafka Streams
- * settings as {@code key=value} (the commit interval and whatever else the processor runs with).
+ * settings as {@code key=value} (the stream threads, the commit interval and whatever else the
+ * processor runs with).
  */
 public final class PassThroughMain {
   private PassThroughMain() {}
@@ -31,7 +32,6 @@ public final class PassThroughMain {
       props.put(args[i].substring(0, eq), args[i].substring(eq + 1));
     }
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
     KafkaStreams streams = new KafkaStreams(topology, props);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -52,8 +52,9 @@ record Report(
         options.brokerHeapMegabytes);
     line(
         md,
-        "Target: its own JVM, -Xms/-Xmx%dm, 1 stream thread, exactly_once_v2, %s, %d partitions",
+        "Target: its own JVM, -Xms/-Xmx%dm, %d stream threads, exactly_once_v2, %s, %d partitions",
         options.heapMegabytes,
+        options.streamThreads,
         options.profiles.isEmpty()
             ? "commit.interval.ms=" + options.commitIntervalMillis
             : "each profile's settings (see the per-profile table)",

@@ -106,7 +106,7 @@ public final class ProcessorApp implements AutoCloseable {
                 health.status(
                     running.get() == null ? KafkaStreams.State.CREATED : running.get().state()));
     HostInfo self = new HostInfo(config.advertisedHost(), readApi.port());
-    Properties props = streamsProps(config, self);
+    Properties props = streamsProps(config, self, commandPartitions);
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     KafkaStreams streams =
         new KafkaStreams(
@@ -139,8 +139,9 @@ public final class ProcessorApp implements AutoCloseable {
             : Optional.empty();
     streams.start();
     LOG.info(
-        "processor {} started: read API on http://{}:{}",
+        "processor {} started with {} stream threads: read API on http://{}:{}",
         applicationId,
+        props.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG),
         self.host(),
         readApi.port());
     return new ProcessorApp(streams, readApi, streamsMetrics, fencer, deltaLog);
@@ -164,6 +165,12 @@ public final class ProcessorApp implements AutoCloseable {
    * first generation (start sets the current generation's application id).
    */
   public static Properties streamsProps(ProcessorConfig config, HostInfo self) {
+    return streamsProps(config, self, config.partitions());
+  }
+
+  /** The same, for a commands topic of {@code commandPartitions}. */
+  public static Properties streamsProps(
+      ProcessorConfig config, HostInfo self, int commandPartitions) {
     Properties props = new Properties();
     props.putAll(config.kafka());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
@@ -172,7 +179,7 @@ public final class ProcessorApp implements AutoCloseable {
     props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
     props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMillis());
-    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads(commandPartitions));
     props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
     props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbTuning.class);
     if (config.rocksdbMemoryBytes() > 0) {

@@ -1,6 +1,7 @@
 package io.docstream.topology;
 
 import io.docstream.serdes.ConfigReader;
+import io.docstream.serdes.DocstreamException;
 import io.docstream.serdes.TopicNames;
 import io.docstream.state.DocumentStores;
 import io.docstream.state.RocksDbTuning;
@@ -27,6 +28,8 @@ import java.util.TreeMap;
  * @param rocksdbMemoryBytes off-heap bytes all RocksDB stores of the instance share (block cache
  *     with the memtables charged to it, see {@link RocksDbTuning}), or 0 for Kafka Streams' own
  *     per-store caches and memtables
+ * @param streamThreads stream threads, or {@link #AUTO_STREAM_THREADS} for {@link
+ *     #autoStreamThreads}
  * @param fenceDepartedTransactions at each rebalance, fence the open transactions of instances that
  *     left the group, so that their readers and successors need not wait for their timeout
  */
@@ -64,6 +67,9 @@ public record ProcessorConfig(
   /** The least {@code rocksdb.memory.bytes} other than 0: below it memtables flush constantly. */
   public static final long MIN_ROCKSDB_MEMORY_BYTES = 32L * 1024 * 1024;
 
+  /** {@code stream.threads=auto}: see {@link #autoStreamThreads}. */
+  public static final int AUTO_STREAM_THREADS = 0;
+
   private static final int MIN_SECRET_CHARS = 16;
   private static final String KAFKA_PREFIX = "kafka.";
 
@@ -95,7 +101,7 @@ public record ProcessorConfig(
         c.longValue("timer.interval.ms", 250, 10, 60_000),
         c.longValue(
             "commit.interval.ms", Long.parseLong(profile.setting("commit.interval.ms")), 1, 60_000),
-        c.intValue("stream.threads", 1, 1, 64),
+        streamThreads(c),
         c.intValue("num.standby.replicas", 0, 0, 16),
         rocksdbMemoryBytes(c),
         SkipRecords.parse("skip.records", c.string("skip.records", "")),
@@ -119,6 +125,35 @@ public record ProcessorConfig(
             });
     kafka.putAll(c.withPrefix(KAFKA_PREFIX));
     return kafka;
+  }
+
+  /**
+   * The stream threads to run against a commands topic of {@code partitions}: the configured count,
+   * or for {@code auto}, {@link #autoStreamThreads}.
+   */
+  public int streamThreads(int partitions) {
+    return streamThreads == AUTO_STREAM_THREADS ? autoStreamThreads(partitions) : streamThreads;
+  }
+
+  /**
+   * One stream thread per available processor, at most one per partition: a thread without a task
+   * would only hold a consumer and a transactional producer.
+   */
+  public static int autoStreamThreads(int partitions) {
+    return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), partitions));
+  }
+
+  private static int streamThreads(ConfigReader c) {
+    String key = "stream.threads";
+    String value = c.string(key, "1");
+    if (value.equals("auto")) {
+      return AUTO_STREAM_THREADS;
+    }
+    try {
+      return c.intValue(key, 1, 1, 64);
+    } catch (DocstreamException e) {
+      throw ConfigReader.invalid(key, "must be auto or an integer in [1, 64], got '" + value + "'");
+    }
   }
 
   private static long rocksdbMemoryBytes(ConfigReader c) {

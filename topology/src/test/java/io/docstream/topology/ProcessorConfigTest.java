@@ -65,6 +65,39 @@ class ProcessorConfigTest {
   }
 
   @Test
+  void shouldRunOneStreamThreadUnlessToldAndForAutoOnePerCoreAtMostOnePerPartition() {
+    ProcessorConfig none =
+        ProcessorConfig.from(new ConfigReader(Map.of("bootstrap.servers", "x:1")));
+    ProcessorConfig auto =
+        ProcessorConfig.from(
+            new ConfigReader(Map.of("bootstrap.servers", "x:1", "stream.threads", "auto")));
+    ProcessorConfig three =
+        ProcessorConfig.from(
+            new ConfigReader(Map.of("bootstrap.servers", "x:1", "stream.threads", "3")));
+    HostInfo self = new HostInfo("127.0.0.1", 8081);
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertThat(ProcessorApp.streamsProps(none, self, 1000))
+        .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    assertThat(ProcessorApp.streamsProps(auto, self, 1000))
+        .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, cores);
+    assertThat(ProcessorApp.streamsProps(auto, self, 1))
+        .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    assertThat(ProcessorApp.streamsProps(three, self, 1))
+        .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 3);
+    assertThatThrownBy(
+            () ->
+                ProcessorConfig.from(
+                    new ConfigReader(Map.of("bootstrap.servers", "x:1", "stream.threads", "0"))))
+        .isInstanceOfSatisfying(
+            DocstreamException.class,
+            e -> {
+              assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFIG_INVALID);
+              assertThat(e.getMessage())
+                  .isEqualTo("stream.threads must be auto or an integer in [1, 64], got '0'");
+            });
+  }
+
+  @Test
   void shouldNotIdleTasksUnlessTold() {
     HostInfo self = new HostInfo("127.0.0.1", 8081);
     ProcessorConfig defaults =
