@@ -162,8 +162,8 @@ public final class ClusterMain {
         .append(" UTC\n\n## Conditions\n\n");
     md.append(
         String.format(
-            "- Machine: %d cores (%s), %d MiB RAM, **shared** with other helpers' builds and"
-                + " benches\n- Load average (1/5/15 min) at start %s, at end %s; each row gives the"
+            "- Machine: %d cores (%s), %d MiB RAM, shared with whatever else runs (see the load"
+                + " average)\n- Load average (1/5/15 min) at start %s, at end %s; each row gives the"
                 + " load when its warm-up started\n- %s, Kafka %s; %d KRaft brokers (KafkaCluster,"
                 + " each its own JVM, -Xmx%dm, full JIT), loopback; topics and changelogs with"
                 + " replication factor 3, min.insync.replicas 2\n- Processors: one application,"

@@ -68,7 +68,7 @@ public record ProcessorConfig(
   public static final long MIN_ROCKSDB_MEMORY_BYTES = 32L * 1024 * 1024;
 
   /** {@code stream.threads=auto}: see {@link #autoStreamThreads}. */
-  public static final int AUTO_STREAM_THREADS = 0;
+  private static final int AUTO_STREAM_THREADS = 0;
 
   private static final int MIN_SECRET_CHARS = 16;
   private static final String KAFKA_PREFIX = "kafka.";
@@ -139,7 +139,7 @@ public record ProcessorConfig(
    * One stream thread per available processor, at most one per partition: a thread without a task
    * would only hold a consumer and a transactional producer.
    */
-  public static int autoStreamThreads(int partitions) {
+  private static int autoStreamThreads(int partitions) {
     return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), partitions));
   }
 
