@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.docstream.broker.BrokerOptions;
 import io.docstream.broker.KafkaCluster;
+import io.docstream.gateway.ProcessorJvm;
 import io.docstream.serdes.Command;
 import io.docstream.serdes.ErrorCode;
 import io.docstream.serdes.Json;
@@ -35,10 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -122,7 +120,7 @@ class ClusterFaultIntegrationTest {
 
     List<String> report = new ArrayList<>();
     AtomicInteger sent = new AtomicInteger();
-    try (KafkaProducer<String, byte[]> producer = producer(bootstrap);
+    try (KafkaProducer<String, byte[]> producer = TestProducers.idempotent(bootstrap);
         CommittedOutcomes outcomes = new CommittedOutcomes(bootstrap, topics)) {
       for (int round = 1; round <= rounds; round++) {
         if (round % FAULTS == 0) {
@@ -372,7 +370,7 @@ class ClusterFaultIntegrationTest {
   }
 
   private ProcessorJvm start(Path config, int httpPort, Path logFile) throws IOException {
-    ProcessorJvm processor = ProcessorJvm.start(config, httpPort, logFile);
+    ProcessorJvm processor = CliJvm.processor(config, httpPort, logFile);
     started.add(processor);
     return processor;
   }
@@ -425,20 +423,6 @@ class ClusterFaultIntegrationTest {
       p.store(out, "ClusterFaultIntegrationTest");
     }
     return file;
-  }
-
-  private static KafkaProducer<String, byte[]> producer(String bootstrap) {
-    Map<String, Object> config =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrap,
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true,
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.LINGER_MS_CONFIG,
-            5);
-    return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
   }
 
   private static ProducerRecord<String, byte[]> message(TopicNames topics, int i) {

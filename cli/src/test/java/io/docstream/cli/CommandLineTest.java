@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.SignedJWT;
+import io.docstream.gateway.ProcessorJvm;
 import io.docstream.serdes.ErrorCode;
 import java.io.PrintWriter;
 import java.io.StringWriter;

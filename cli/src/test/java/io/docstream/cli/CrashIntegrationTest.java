@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.docstream.broker.BrokerOptions;
 import io.docstream.broker.KafkaBroker;
 import io.docstream.broker.SharedBroker;
+import io.docstream.gateway.ProcessorJvm;
 import io.docstream.serdes.Command;
 import io.docstream.serdes.Json;
 import io.docstream.serdes.TopicNames;
@@ -36,10 +37,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -89,7 +87,7 @@ class CrashIntegrationTest {
     Path logs = Path.of("target", "it-logs", prefix);
     ProcessorJvm first = startHealthy(config, httpPort, logs.resolve("processor-1.log"), t0);
 
-    try (KafkaProducer<String, byte[]> producer = idempotentProducer(bootstrap);
+    try (KafkaProducer<String, byte[]> producer = TestProducers.idempotent(bootstrap);
         CommittedOutcomes outcomes = new CommittedOutcomes(bootstrap, topics)) {
       // When the first half of the messages is sent and partly applied
       sendFirstHalf(producer, topics, outcomes, first);
@@ -131,7 +129,7 @@ class CrashIntegrationTest {
     ProcessorJvm processor =
         startHealthy(config, httpPort, Path.of("target", "it-logs", prefix, "processor.log"), t0);
 
-    try (KafkaProducer<String, byte[]> producer = idempotentProducer(bootstrap);
+    try (KafkaProducer<String, byte[]> producer = TestProducers.idempotent(bootstrap);
         CommittedOutcomes outcomes = new CommittedOutcomes(bootstrap, topics)) {
       // When the first half of the messages is sent and partly applied
       sendFirstHalf(producer, topics, outcomes, processor);
@@ -248,7 +246,7 @@ class CrashIntegrationTest {
   }
 
   private ProcessorJvm start(Path config, int httpPort, Path log) throws IOException {
-    ProcessorJvm processor = ProcessorJvm.start(config, httpPort, log);
+    ProcessorJvm processor = CliJvm.processor(config, httpPort, log);
     started.add(processor);
     return processor;
   }
@@ -269,20 +267,6 @@ class CrashIntegrationTest {
       p.store(out, "CrashIntegrationTest");
     }
     return file;
-  }
-
-  private static KafkaProducer<String, byte[]> idempotentProducer(String bootstrap) {
-    Map<String, Object> config =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrap,
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true,
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.LINGER_MS_CONFIG,
-            5);
-    return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
   }
 
   /** Message i sets field {@code f<round>} of document {@code json/d-<i mod DOCUMENTS>} to i. */

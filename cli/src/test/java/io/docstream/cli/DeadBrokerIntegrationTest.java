@@ -3,6 +3,7 @@ package io.docstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.docstream.broker.OrphanGuard;
+import io.docstream.gateway.ProcessorJvm;
 import io.docstream.serdes.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.docstream.broker.SharedBroker;
+import io.docstream.gateway.ProcessorJvm;
 import io.docstream.serdes.Command;
 import io.docstream.serdes.ConfigReader;
 import io.docstream.serdes.Json;
@@ -45,11 +46,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.junit.jupiter.api.AfterEach;
@@ -109,7 +107,7 @@ class DepartedMemberFencingIntegrationTest {
     victimSettings.put("commit.interval.ms", "30000");
     victimSettings.put("http.port", Integer.toString(victimPort));
     ProcessorJvm victim =
-        ProcessorJvm.start(
+        CliJvm.processor(
             writeConfig(victimSettings, temp.resolve("victim.properties")),
             victimPort,
             Path.of("target", "it-logs", prefix, "victim.log"));
@@ -120,7 +118,7 @@ class DepartedMemberFencingIntegrationTest {
     Set<Integer> victimPartitions = partitionsNotActiveOn(survivor);
     log.info("victim owns partitions {}", victimPartitions);
 
-    try (KafkaProducer<String, byte[]> producer = producer(bootstrap);
+    try (KafkaProducer<String, byte[]> producer = TestProducers.idempotent(bootstrap);
         CommittedOutcomes outcomes = new CommittedOutcomes(bootstrap, topics);
         DeltaTimes deltaTimes = new DeltaTimes(bootstrap, topics.deltas())) {
       // When messages flow to every partition and the victim is killed with one of its
@@ -165,7 +163,7 @@ class DepartedMemberFencingIntegrationTest {
     ProcessorApp b = startApp(settings(bootstrap, prefix, temp.resolve("b")));
     await().atMost(START_TIMEOUT).until(() -> running(a) && running(b) && sharesTasks(a));
 
-    try (KafkaProducer<String, byte[]> producer = producer(bootstrap);
+    try (KafkaProducer<String, byte[]> producer = TestProducers.idempotent(bootstrap);
         CommittedOutcomes outcomes = new CommittedOutcomes(bootstrap, topics)) {
       // When, while messages flow, a third instance joins and leaves twice (four rebalances)
       Load load = Load.start(producer, topics);
@@ -329,20 +327,6 @@ class DepartedMemberFencingIntegrationTest {
 
   private static String id(int i) {
     return "m-" + i;
-  }
-
-  private static KafkaProducer<String, byte[]> producer(String bootstrap) {
-    Map<String, Object> config =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrap,
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true,
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.LINGER_MS_CONFIG,
-            5);
-    return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
   }
 
   /** {@link #MESSAGES} messages, paced, each to one of {@link #DOCUMENTS} documents. */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.docstream.gateway.DevTokens;
+import io.docstream.gateway.ProcessorJvm;
 import io.docstream.gateway.ResumingClient;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -100,8 +101,7 @@ final class GatewayKillRound implements AutoCloseable {
         }
         round.configs.add(file);
         round.ports.add(port);
-        ProcessorJvm gateway =
-            ProcessorJvm.gateway(file, port, logs.resolve("gateway-" + i + ".log"));
+        ProcessorJvm gateway = CliJvm.gateway(file, port, logs.resolve("gateway-" + i + ".log"));
         round.started.add(gateway);
         round.gateways.add(gateway);
       }
@@ -204,7 +204,7 @@ final class GatewayKillRound implements AutoCloseable {
 
   /** Starts the killed gateway again on its port and waits until it is healthy. */
   void restartKilled(Path log) throws Exception {
-    ProcessorJvm again = ProcessorJvm.gateway(configs.get(0), ports.get(0), log);
+    ProcessorJvm again = CliJvm.gateway(configs.get(0), ports.get(0), log);
     started.add(again);
     again.awaitHealthy(Duration.ofSeconds(60));
     gateways.set(0, again);

@@ -33,10 +33,7 @@ import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -186,7 +183,7 @@ class KcatIntegrationTest {
                 throw new IllegalStateException(e);
               }
             });
-    try (KafkaProducer<String, byte[]> producer = javaProducer()) {
+    try (KafkaProducer<String, byte[]> producer = TestProducers.idempotent(bootstrap)) {
       for (int i = 0; i < perProducer; i++) {
         ObjectNode body = Json.object().put("jx-" + i, i);
         producer.send(
@@ -254,17 +251,6 @@ class KcatIntegrationTest {
         return key;
       }
     }
-  }
-
-  private KafkaProducer<String, byte[]> javaProducer() {
-    return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrap,
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true),
-        new StringSerializer(),
-        new ByteArraySerializer());
   }
 
   private JsonNode document(String doc) throws Exception {

@@ -7,6 +7,7 @@ import io.docstream.broker.OrphanGuard;
 import io.docstream.broker.SharedBroker;
 import io.docstream.gateway.GatewayApp;
 import io.docstream.gateway.GatewayConfig;
+import io.docstream.gateway.ProcessorJvm;
 import io.docstream.serdes.Command;
 import io.docstream.serdes.ConfigReader;
 import io.docstream.serdes.ErrorCode;
@@ -33,10 +34,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -88,7 +86,7 @@ class RescaleIntegrationTest {
     // Given 300 documents with two messages each and three card games with a turn timer pending
     ProcessorJvm first = start(config, httpPort, logs.resolve("processor-1.log"));
     long gamesStarted = System.currentTimeMillis();
-    try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+    try (KafkaProducer<String, byte[]> producer = TestProducers.idempotent(bootstrap)) {
       for (int i = 0; i < DOCUMENTS; i++) {
         for (int m = 1; m <= 2; m++) {
           producer.send(json(topics, i, m));
@@ -147,7 +145,7 @@ class RescaleIntegrationTest {
 
     // And the processor starts again on the new generation
     ProcessorJvm second = start(config, httpPort, logs.resolve("processor-2.log"));
-    try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+    try (KafkaProducer<String, byte[]> producer = TestProducers.idempotent(bootstrap)) {
       for (int i = 0; i < DOCUMENTS; i++) {
         producer.send(json(topics, i, 3));
         producer.send(json(topics, i, 1));
@@ -211,7 +209,7 @@ class RescaleIntegrationTest {
   }
 
   private ProcessorJvm start(Path config, int httpPort, Path logFile) throws Exception {
-    ProcessorJvm processor = ProcessorJvm.start(config, httpPort, logFile);
+    ProcessorJvm processor = CliJvm.processor(config, httpPort, logFile);
     processors.add(processor);
     processor.awaitHealthy(START_TIMEOUT);
     return processor;
@@ -315,13 +313,6 @@ class RescaleIntegrationTest {
 
   private static Properties adminProps(String bootstrap) {
     return TopicSetup.adminProps(bootstrap, Map.of());
-  }
-
-  private static KafkaProducer<String, byte[]> producer(String bootstrap) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
   }
 
   private static Path writeConfig(String bootstrap, String prefix, Path stateDir, int httpPort)

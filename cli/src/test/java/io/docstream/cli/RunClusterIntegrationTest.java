@@ -2,6 +2,7 @@ package io.docstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.docstream.gateway.ProcessorJvm;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -3,6 +3,7 @@ package io.docstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.docstream.gateway.ProcessorJvm;
 import io.docstream.serdes.Command;
 import io.docstream.serdes.Json;
 import java.io.IOException;
@@ -15,13 +16,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -100,7 +97,7 @@ class RunIntegrationTest {
     run = startRun(dataDir, "run-1.log", kafkaPort, httpPort, gatewayPort);
     run.awaitOutput(READY, 1, READY_TIMEOUT);
     String secret = Files.readString(dataDir.resolve(Secrets.HTTP)).strip();
-    try (KafkaProducer<String, byte[]> producer = producer(run.bootstrap())) {
+    try (KafkaProducer<String, byte[]> producer = TestProducers.idempotent(run.bootstrap())) {
       send(producer, 0, ROUNDS);
       producer.flush();
       awaitAllApplied(secret);
@@ -148,16 +145,6 @@ class RunIntegrationTest {
         kafkaPort,
         httpPort,
         gatewayPort);
-  }
-
-  private static KafkaProducer<String, byte[]> producer(String bootstrap) {
-    Map<String, Object> config =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrap,
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true);
-    return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
   }
 
   /** Rounds {@code from} to {@code to} (exclusive): each sets one field of every document. */

@@ -6,6 +6,7 @@ import io.docstream.topology.ProcessorApp;
 import io.docstream.topology.ProcessorConfig;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -15,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +25,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A processor in its own JVM ({@link #main} runs there), so that a test can kill it with SIGKILL
- * before it commits: in this JVM, closing a processor commits. Only this object's own process is
+ * A processor (or any docstream server with {@code /healthz}) in its own JVM, so that a test can
+ * kill it with SIGKILL before it commits: in this JVM, closing a processor commits. The child runs
+ * under {@link OrphanGuard}, its output appended to a log file. Only this object's own process is
  * ever stopped or killed.
  */
 public final class ProcessorJvm implements AutoCloseable {
@@ -52,7 +55,10 @@ public final class ProcessorJvm implements AutoCloseable {
     new CountDownLatch(1).await();
   }
 
-  /** Launches a processor with {@code settings} (which must name {@code http.port}). */
+  /**
+   * Launches a processor with {@code settings} (which must name {@code http.port}) through {@link
+   * #main}.
+   */
   static ProcessorJvm start(Map<String, String> settings, Path dir, String name)
       throws IOException {
     Files.createDirectories(dir);
@@ -62,37 +68,54 @@ public final class ProcessorJvm implements AutoCloseable {
     try (var out = Files.newBufferedWriter(config)) {
       p.store(out, name);
     }
-    Path log = dir.resolve(name + ".log");
-    List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            OrphanGuard.class.getName(),
-            ProcessorJvm.class.getName(),
-            config.toString());
+    return launch(
+        List.of(ProcessorJvm.class.getName(), config.toString()),
+        256,
+        dir.resolve(name + ".log"),
+        Integer.parseInt(settings.get("http.port")));
+  }
+
+  /**
+   * Launches {@code java -cp <this classpath> OrphanGuard <mainAndArgs>} with a heap of {@code
+   * heapMegabytes}; the child answers {@code /healthz} on {@code httpPort}.
+   */
+  public static ProcessorJvm launch(
+      List<String> mainAndArgs, int heapMegabytes, Path log, int httpPort) throws IOException {
+    Files.createDirectories(log.getParent());
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx" + heapMegabytes + "m");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(OrphanGuard.class.getName());
+    command.addAll(mainAndArgs);
     Process process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start(); // stdin stays a pipe: OrphanGuard exits the child when this JVM is gone
-    return new ProcessorJvm(process, log, Integer.parseInt(settings.get("http.port")));
+    return new ProcessorJvm(process, log, httpPort);
   }
 
   /** A loopback port that was free a moment ago. */
-  static int freePort() throws IOException {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + httpPort;
   }
 
-  /** Waits until {@code /healthz} answers 200. */
-  void awaitHealthy(Duration timeout) throws InterruptedException {
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Waits until {@code /healthz} answers 200 (for a processor: Kafka Streams is RUNNING). */
+  public void awaitHealthy(Duration timeout) throws InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     HttpRequest healthz =
         HttpRequest.newBuilder(URI.create(url() + "/healthz"))
@@ -101,7 +124,8 @@ public final class ProcessorJvm implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new AssertionError("processor exited with " + process.exitValue() + logTail());
+        throw new AssertionError(
+            "pid " + pid() + " exited with " + process.exitValue() + "\n" + logTail());
       }
       try {
         if (http.send(healthz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -112,26 +136,27 @@ public final class ProcessorJvm implements AutoCloseable {
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("processor not healthy after " + timeout + logTail());
+    throw new AssertionError("pid " + pid() + " not healthy after " + timeout + "\n" + logTail());
   }
 
   /** {@code kill -9}: no shutdown hook runs, no transaction is committed or aborted. */
-  void killHard() throws InterruptedException {
+  public void killHard() throws InterruptedException {
     process.destroyForcibly();
     if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError("processor pid " + process.pid() + " survived SIGKILL");
+      throw new AssertionError("pid " + pid() + " survived SIGKILL");
     }
   }
 
-  String logTail() {
+  /** The last lines of the child's log, for failure messages. */
+  public String logTail() {
     try {
       List<String> lines = Files.readAllLines(log);
-      return "\n--- last lines of "
+      return "--- last lines of "
           + log
           + " ---\n"
           + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     } catch (IOException e) {
-      return "\n(no log at " + log + ": " + e + ")";
+      return "(no log at " + log + ": " + e + ")";
     }
   }
 
