@@ -58,7 +58,8 @@ public final class BenchMain implements Callable<Integer> {
     try (KafkaBroker broker =
         KafkaBroker.start(
             BrokerOptions.inDirectory(work.resolve("broker"))
-                .withHeapMegabytes(options.brokerHeapMegabytes))) {
+                .withHeapMegabytes(options.brokerHeapMegabytes)
+                .withFullJit(!options.brokerC1Only))) {
       for (TargetSettings settings : targetSettings()) {
         Measurement passThrough;
         List<Measurement> docstream;

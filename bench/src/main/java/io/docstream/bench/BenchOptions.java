@@ -66,6 +66,13 @@ final class BenchOptions {
   @Option(names = "--broker-heap-mb", defaultValue = "1024")
   int brokerHeapMegabytes;
 
+  @Option(
+      names = "--broker-c1-only",
+      description =
+          "Run the broker with the C1 compiler only, as the tests do (runs before 2026-12-06 did;"
+              + " by default it has C2, as a deployed broker has).")
+  boolean brokerC1Only;
+
   @Option(names = "--commit-interval-ms", defaultValue = "100")
   long commitIntervalMillis;
 

@@ -48,8 +48,9 @@ record Report(
     line(md, "Software: %s, Kafka %s (broker and clients)", c.java(), c.kafka());
     line(
         md,
-        "Broker: one KRaft node in its own JVM, -Xmx%dm, loopback",
-        options.brokerHeapMegabytes);
+        "Broker: one KRaft node in its own JVM, -Xmx%dm, %s, loopback",
+        options.brokerHeapMegabytes,
+        options.brokerC1Only ? "C1 only" : "C2 on");
     line(
         md,
         "Target: its own JVM, -Xms/-Xmx%dm, %d stream threads, exactly_once_v2, %s, %d partitions",

@@ -139,7 +139,7 @@ public final class ProcessorApp implements AutoCloseable {
             : Optional.empty();
     streams.start();
     LOG.info(
-        "processor {} started with {} stream threads: read API on http://{}:{}",
+        "processor {} started (stream.threads={}): read API on http://{}:{}",
         applicationId,
         props.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG),
         self.host(),
