@@ -18,14 +18,16 @@ final class Procedure {
   private static final Duration SETTLE = Duration.ofSeconds(3);
 
   /**
-   * Messages in flight per millisecond of commit interval while saturating: a target can only
-   * release what it committed, so a fixed cap would bound it at cap / interval. This allows 200,000
-   * msg/s at any interval: above the processor's ceiling on this machine, though the pass-through
-   * reaches it at a 1 s interval.
+   * Messages in flight per millisecond of commit interval while saturating. A target releases only
+   * what it committed, and a bigger commit takes longer, so the rate a target reaches grows with
+   * the messages in flight until the target itself is the limit: with 20,000 (the cap until
+   * 2026-12-06) the pass-through stopped at ~130k msg/s, with 100,000 and 500,000 it reached
+   * 383k-431k (bench/results/2026-12-06-in-flight-cap.md). 200,000 at the default interval is in
+   * that flat range and drains in seconds at docstream's rate.
    */
-  private static final long MAX_IN_FLIGHT_PER_COMMIT_MILLI = 200;
+  private static final long MAX_IN_FLIGHT_PER_COMMIT_MILLI = 2_000;
 
-  private static final long MIN_IN_FLIGHT = 20_000;
+  private static final long MIN_IN_FLIGHT = 200_000;
 
   private final BenchOptions options;
   private final WriteMeter writeMeter;
