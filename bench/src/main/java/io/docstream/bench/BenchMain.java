@@ -124,6 +124,7 @@ public final class BenchMain implements Callable<Integer> {
                 in,
                 out,
                 work.resolve("pass-through-state" + settings.suffix()).toString(),
+                Integer.toString(options.passThroughStores),
                 StreamsConfig.NUM_STREAM_THREADS_CONFIG + "=" + options.streamThreads));
     settings.streams().forEach((k, v) -> args.add(k + "=" + v));
     try (ChildJvm jvm =
@@ -140,7 +141,11 @@ public final class BenchMain implements Callable<Integer> {
       Procedure.awaitEndToEnd(generator, probe, workload);
       return new Procedure(options, writes)
           .run(
-              "pass-through EOS v2" + settings.label(),
+              "pass-through EOS v2"
+                  + (options.passThroughStores > 0
+                      ? " + " + options.passThroughStores + " stores"
+                      : "")
+                  + settings.label(),
               0,
               0,
               jvm,

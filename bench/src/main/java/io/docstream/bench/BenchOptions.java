@@ -83,6 +83,15 @@ final class BenchOptions {
   Map<String, String> processorSettings = new TreeMap<>();
 
   @Option(
+      names = "--pass-through-stores",
+      defaultValue = "0",
+      description =
+          "Logged, uncached RocksDB stores the pass-through writes each message into before"
+              + " copying it (default ${DEFAULT-VALUE}: a plain copy); 2 makes it write three"
+              + " records a message, as docstream does.")
+  int passThroughStores;
+
+  @Option(
       names = "--streams-setting",
       description =
           "Kafka Streams key=value (repeatable) for both targets of every pair: the pass-through"

@@ -72,6 +72,13 @@ record Report(
     if (!options.processorSettings.isEmpty()) {
       line(md, "Processor settings added: %s", options.processorSettings);
     }
+    if (options.passThroughStores > 0) {
+      line(
+          md,
+          "Pass-through with stores: before copying a message it puts it into %d logged, uncached RocksDB stores under a key of its own, so it writes %d records a message",
+          options.passThroughStores,
+          options.passThroughStores + 1);
+    }
     line(
         md,
         "Documents pre-filled to size with 1000-character fields before their updates; docstream's cache is 64 MiB per task (default)");
