@@ -188,7 +188,7 @@ class DepartedMemberFencingIntegrationTest {
       load.done.get(60, TimeUnit.SECONDS);
 
       // Then both looked for departed members at the rebalances and fenced no transaction of
-      // theirs; only one a departed instance left open, if any (a close that could not commit)
+      // theirs: only, if any, one that an instance which left had not closed
       for (ProcessorApp member : List.of(a, b)) {
         assertThat(metric(member, CHECKS_METRIC)).as("fence checks").isGreaterThan(0);
       }
