@@ -12,6 +12,7 @@ package io.docstream.bench;
  * @param cpuMillisPerMessage CPU time of the target's JVM per message in the latency window
  * @param rejections records on the rejections topic (a clean run has none)
  * @param writes what the target wrote to the broker per message in the throughput window
+ * @param cores where the cores went in the throughput window
  * @param commits what the target's commits spent their time on in the latency window, or null
  * @param notes anything that went wrong (undrained backlog, ...), or empty
  */
@@ -25,6 +26,7 @@ record Measurement(
     double cpuMillisPerMessage,
     long rejections,
     Writes writes,
+    Saturation cores,
     StreamsJmx.Commits commits,
     String notes) {
 

@@ -1,6 +1,7 @@
 package io.docstream.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -79,7 +80,7 @@ final class Procedure {
     Paced paced =
         latencyWindow(target, documentBytes, jvm, generator, probe, workload, rate, notes);
     Saturated saturated =
-        throughputWindow(target, documentBytes, generator, probe, workload, notes);
+        throughputWindow(target, documentBytes, jvm, generator, probe, workload, notes);
     return measurement(target, documentBytes, storedSample, jvm, probe, paced, saturated, notes);
   }
 
@@ -103,7 +104,7 @@ final class Procedure {
     StringBuilder notes = new StringBuilder();
     warmUp(target, documentBytes, generator, probe, workload, warmUp, warmUpRate, notes);
     Saturated saturated =
-        throughputWindow(target, documentBytes, generator, probe, workload, notes);
+        throughputWindow(target, documentBytes, jvm, generator, probe, workload, notes);
     int rate = Math.max(1, (int) Math.round(fraction * saturated.perSecond()));
     warmUp(
         target,
@@ -154,7 +155,7 @@ final class Procedure {
     }
   }
 
-  private record Saturated(double perSecond, Measurement.Writes writes) {}
+  private record Saturated(double perSecond, Measurement.Writes writes, Saturation cores) {}
 
   private void warmUp(
       String target,
@@ -207,6 +208,7 @@ final class Procedure {
   private Saturated throughputWindow(
       String target,
       int documentBytes,
+      ChildJvm jvm,
       LoadGenerator generator,
       OutputProbe probe,
       Workload workload,
@@ -217,13 +219,37 @@ final class Procedure {
     WriteMeter.Totals writesBefore = writeMeter.totals();
     long receivedBeforeWrites = probe.received();
     generator.saturating(workload, SETTLE, probe::received, maxInFlight(options));
+    StreamsJmx jmx = attach(jvm);
+    Saturation.Sample coresBefore = cpu(jvm, jmx);
     long startCount = probe.received();
     long startNanos = System.nanoTime();
     generator.saturating(workload, saturated, probe::received, maxInFlight(options));
     double throughput = (probe.received() - startCount) * 1e9 / (System.nanoTime() - startNanos);
+    Saturation cores =
+        Saturation.between(coresBefore, cpu(jvm, jmx), Runtime.getRuntime().availableProcessors());
+    close(jmx);
     drain(generator, probe, "throughput window", notes);
     return new Saturated(
-        throughput, writesPerMessage(writesBefore, probe.received() - receivedBeforeWrites));
+        throughput, writesPerMessage(writesBefore, probe.received() - receivedBeforeWrites), cores);
+  }
+
+  /** CPU times now; the stream threads' are -1 without JMX. */
+  private static Saturation.Sample cpu(ChildJvm jvm, StreamsJmx jmx) {
+    long streamThreadNanos = -1;
+    if (jmx != null) {
+      try {
+        streamThreadNanos = jmx.streamThreadCpuNanos();
+      } catch (IOException | RuntimeException e) {
+        log.warn("no thread CPU times from {}: {}", jvm, e.toString());
+      }
+    }
+    MachineCpu machine;
+    try {
+      machine = MachineCpu.now();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new Saturation.Sample(System.nanoTime(), streamThreadNanos, jvm.cpuMillis(), machine);
   }
 
   private Measurement measurement(
@@ -247,6 +273,7 @@ final class Procedure {
             paced.cpuMillisPerMessage(),
             probe.other(),
             saturated.writes(),
+            saturated.cores(),
             paced.commits(),
             notes.toString());
     log.info("{}", m);

@@ -151,12 +151,44 @@ record Report(
             + "broker per committed message over the throughput window (settle, window and drain): "
             + "end offsets (transaction markers included) and log bytes on disk (record-batch "
             + "framing included) of every topic it writes, outputs and changelogs.\n");
+    md.append(cores());
     md.append(commits());
     md.append(profiles.markdown());
     if (!skipped.isEmpty()) {
       md.append("\nSkipped: ").append(String.join("; ", skipped)).append('\n');
     }
     md.append("\nReproduce: `bench/run.sh` (options: `bench/run.sh --help`).\n");
+    return md.toString();
+  }
+
+  /** Where the cores went while each target was saturated. */
+  private String cores() {
+    StringBuilder md = new StringBuilder();
+    md.append("\n## The cores in the throughput window\n\n")
+        .append(
+            "CPU time over wall-clock time while the generator saturated the target (settle"
+                + " excluded), in cores: the target's stream threads (their CPU times over JMX), its"
+                + " whole JVM, and the whole machine (broker, generator and consumer included)."
+                + " Per message: the target JVM's CPU time over the messages committed. A stream"
+                + " thread well under one core on a machine with cores to spare waits (commits,"
+                + " fetches); a busy machine means it also waits for a core.\n\n")
+        .append(
+            "| target | max msg/s | stream threads, cores | target JVM, cores | target JVM µs/msg | machine busy, cores of %d |\n"
+                .formatted(Runtime.getRuntime().availableProcessors()))
+        .append("|---|---:|---:|---:|---:|---:|\n");
+    for (Measurement m : results) {
+      Saturation c = m.cores();
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %,.0f | %s | %.2f | %.1f | %.2f |%n",
+              m.target(),
+              m.throughputPerSecond(),
+              c.streamThreads() < 0 ? "-" : String.format(Locale.ROOT, "%.2f", c.streamThreads()),
+              c.target(),
+              m.throughputPerSecond() == 0 ? 0 : c.target() * 1e6 / m.throughputPerSecond(),
+              c.machine()));
+    }
     return md.toString();
   }
 

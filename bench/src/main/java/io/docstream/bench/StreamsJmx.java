@@ -2,6 +2,9 @@ package io.docstream.bench;
 
 import com.sun.tools.attach.VirtualMachine;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -16,7 +19,8 @@ import javax.management.remote.JMXServiceURL;
 /**
  * Kafka Streams' and its producer's cumulative metrics in a target JVM, read over JMX (the bench
  * attaches to the child by pid, so neither the pass-through nor the processor needs a port): what
- * the stream thread's commits spent their time on between two snapshots.
+ * the stream thread's commits spent their time on between two snapshots, and the stream threads'
+ * CPU time.
  */
 final class StreamsJmx implements AutoCloseable {
   private static final Map<String, String> TOTALS =
@@ -67,6 +71,20 @@ final class StreamsJmx implements AutoCloseable {
       out.put(e.getKey(), sum);
     }
     return out;
+  }
+
+  /** CPU time so far of the JVM's stream threads (named {@code <client id>-StreamThread-<n>}). */
+  long streamThreadCpuNanos() throws IOException {
+    ThreadMXBean threads =
+        ManagementFactory.newPlatformMXBeanProxy(
+            server, ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
+    long sum = 0;
+    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null && info.getThreadName().matches(".*-StreamThread-\\d+")) {
+        sum += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+      }
+    }
+    return sum;
   }
 
   private boolean hasAttribute(ObjectName name, String attribute) throws Exception {
