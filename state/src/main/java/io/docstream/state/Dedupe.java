@@ -87,13 +87,28 @@ public final class Dedupe {
   }
 
   /**
-   * Writes the slot of commit {@code seq} (message timestamp {@code ts}, its delta at {@code
-   * delta}) and its ids' entries, then expires what left the windows. Returns where the slots then
-   * stand.
+   * What the expiry walk last read of the slot at {@link Meta.Slots#idHead}: it holds ids, and the
+   * document's clock after it was {@code clockMillis}. Slots are never rewritten while their
+   * document stays cached (a rolled-back task drops its cache), so a commit whose oldest id is
+   * still in the window needs no read.
    */
-  Meta.Slots record(
+  public record IdHead(long seq, long clockMillis) {
+    /** Heap retained by one, for the hot cache's bound. */
+    static final int HEAP_BYTES = 32;
+  }
+
+  /** Where the slots stand after a commit, and the head slot's clock when the walk read it. */
+  record Recorded(Meta.Slots slots, IdHead idHead) {}
+
+  /**
+   * Writes the slot of commit {@code seq} (message timestamp {@code ts}, its delta at {@code
+   * delta}) and its ids' entries, then expires what left the windows. {@code known} is what an
+   * earlier commit learnt of the head slot, or null.
+   */
+  Recorded record(
       String doc,
       Meta.Slots before,
+      IdHead known,
       long seq,
       long ts,
       DeltaLocation delta,
@@ -131,9 +146,16 @@ public final class Dedupe {
         }
         queueHead++;
       } else if (idHead <= seq) {
+        if (known != null
+            && known.seq() == idHead
+            && remembered <= maxIds
+            && !expired(idHead, known.clockMillis(), seq, clock)) {
+          break;
+        }
         DeltaHistory.Slot slot = history.get(prefix, idHead);
         if (slot != null && !slot.scopes().isEmpty()) {
           if (remembered <= maxIds && !expired(idHead, slot.clockMillis(), seq, clock)) {
+            known = new IdHead(idHead, slot.clockMillis());
             break;
           }
           for (byte[] scope : slot.scopes()) {
@@ -156,7 +178,9 @@ public final class Dedupe {
       history.purgeRing(prefix);
       ringUntil = 0;
     }
-    return new Meta.Slots(slotHead, idHead, idCount, clock, queueHead, queueTail, ringUntil);
+    return new Recorded(
+        new Meta.Slots(slotHead, idHead, idCount, clock, queueHead, queueTail, ringUntil),
+        known != null && known.seq() == idHead ? known : null);
   }
 
   /** Deletes the entries of the layout before scopes for {@code doc}. */

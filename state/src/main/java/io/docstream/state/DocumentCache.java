@@ -17,8 +17,9 @@ public final class DocumentCache {
    * A materialised document and its meta. The root is live: commits mutate it in place.
    *
    * @param contentHeapBytes the estimated heap of the root's members (see {@link HeapEstimate})
+   * @param idHead what the last commit read of the slot of its oldest remembered id, or null
    */
-  public record Entry(ObjectNode root, Meta meta, long contentHeapBytes) {}
+  public record Entry(ObjectNode root, Meta meta, long contentHeapBytes, Dedupe.IdHead idHead) {}
 
   private final long maxHeapBytes;
   private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
@@ -60,7 +61,9 @@ public final class DocumentCache {
   }
 
   private static long heapBytes(String doc, Entry entry) {
-    return HeapEstimate.document(doc) + entry.contentHeapBytes();
+    return HeapEstimate.document(doc)
+        + entry.contentHeapBytes()
+        + (entry.idHead() == null ? 0 : Dedupe.IdHead.HEAP_BYTES);
   }
 
   private void evictBeyondBound(String keep) {

@@ -67,7 +67,8 @@ public final class DocumentState {
           new DocumentCache.Entry(
               loaded.root(),
               stored.legacy() ? stored.withHash(loaded.hash()) : stored,
-              loaded.contentHeapBytes());
+              loaded.contentHeapBytes(),
+              null);
       cache.put(doc, entry);
     }
     return entry;
@@ -111,6 +112,8 @@ public final class DocumentState {
     if (before.legacy()) {
       dedupe.purgeLegacy(doc);
     }
+    Dedupe.Recorded recorded =
+        dedupe.record(doc, before.slots(), entry.idHead(), seq, ts, delta, actor, ids);
     Meta next =
         new Meta(
             seq,
@@ -118,12 +121,15 @@ public final class DocumentState {
             false,
             before.hash() + plan.hashChange(),
             false,
-            dedupe.record(doc, before.slots(), seq, ts, delta, actor, ids));
+            recorded.slots());
     meta.put(key, next.encode());
     cache.put(
         doc,
         new DocumentCache.Entry(
-            entry.root(), next, entry.contentHeapBytes() + plan.heapBytesChange()));
+            entry.root(),
+            next,
+            entry.contentHeapBytes() + plan.heapBytesChange(),
+            recorded.idHead()));
   }
 
   /** Forgets materialised documents, e.g. when the task's state may have been rolled back. */

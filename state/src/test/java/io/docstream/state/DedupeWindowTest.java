@@ -89,19 +89,29 @@ class DedupeWindowTest {
     KeyValueStore<Bytes, byte[]> store = Stores.inMemory("bounded");
     KeyValueStore<Bytes, byte[]> slots = Stores.inMemory("slots");
     Dedupe dedupe = new Dedupe(store, new DeltaHistory(slots), 1, 2, WINDOW_MILLIS, 5);
-    Meta.Slots at =
+    Dedupe.Recorded recorded =
         dedupe.record(
             "json/a",
             Meta.Slots.EMPTY,
+            null,
             1,
             Long.MAX_VALUE - 5,
             new DeltaLocation(1, 0),
             "a",
             List.of("f"));
     for (int seq = 2; seq <= 30; seq++) {
-      at =
-          dedupe.record("json/a", at, seq, seq, new DeltaLocation(seq, 0), "a", List.of("m" + seq));
+      recorded =
+          dedupe.record(
+              "json/a",
+              recorded.slots(),
+              recorded.idHead(),
+              seq,
+              seq,
+              new DeltaLocation(seq, 0),
+              "a",
+              List.of("m" + seq));
     }
+    Meta.Slots at = recorded.slots();
     assertThat(dedupe.appliedAt("json/a", "a", "f")).isEmpty();
     assertThat(dedupe.appliedAt("json/a", "a", "m25")).isEmpty();
     assertThat(dedupe.appliedAt("json/a", "a", "m26")).hasValue(26);

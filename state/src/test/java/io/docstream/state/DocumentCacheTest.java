@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class DocumentCacheTest {
   private static DocumentCache.Entry entry(long contentHeapBytes) {
-    return new DocumentCache.Entry(Nodes.object(), Meta.NEW, contentHeapBytes);
+    return new DocumentCache.Entry(Nodes.object(), Meta.NEW, contentHeapBytes, null);
   }
 
   @Test

@@ -119,7 +119,7 @@ public final class DocProcessor implements Processor<byte[], byte[], byte[], byt
         reroute(record, doc.toString());
         return;
       }
-      byte[] docBytes = doc.toString().getBytes(StandardCharsets.UTF_8);
+      byte[] docBytes = record.key(); // the document's name: parsed from it just above
       DeltaLocation delta =
           new DeltaLocation(record.timestamp(), settings.deltaPartitioner().partitionOf(docBytes));
       emit(record, docBytes, apply(doc, command, ts, delta), started);
