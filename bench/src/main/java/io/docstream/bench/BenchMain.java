@@ -237,13 +237,17 @@ public final class BenchMain implements Callable<Integer> {
     return all;
   }
 
-  /** With {@code --processor-jfr}, a flight recording written to the work directory at exit. */
+  /**
+   * {@code --processor-jvm-option}s and, with {@code --processor-jfr}, a flight recording written
+   * to the work directory at exit.
+   */
   private List<String> processorJvmOptions(Path work, TargetSettings settings) {
-    if (!options.processorJfr) {
-      return List.of();
+    List<String> jvmOptions = new ArrayList<>(options.processorJvmOptions);
+    if (options.processorJfr) {
+      Path jfr = work.resolve("processor" + settings.suffix() + ".jfr");
+      jvmOptions.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr);
     }
-    Path jfr = work.resolve("processor" + settings.suffix() + ".jfr");
-    return List.of("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr);
+    return jvmOptions;
   }
 
   /** The size of one document's {@code data} as the read API serves it. */

@@ -1,6 +1,7 @@
 package io.docstream.bench;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -112,6 +113,13 @@ final class BenchOptions {
       names = "--processor-jfr",
       description = "Record a JFR profile of each processor JVM into the work directory.")
   boolean processorJfr;
+
+  @Option(
+      names = "--processor-jvm-option",
+      description =
+          "Added to each processor JVM's command line (repeatable), e.g. -Xlog:gc:file=gc.log or"
+              + " -agentpath:<libasyncProfiler.so>=start,event=wall,file=<out>.")
+  List<String> processorJvmOptions = new ArrayList<>();
 
   @Option(names = "--max-minutes", defaultValue = "10", description = "Skip what would not fit.")
   int maxMinutes;

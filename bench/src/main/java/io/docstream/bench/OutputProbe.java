@@ -26,6 +26,16 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class OutputProbe implements AutoCloseable {
   private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * More than one commit's records, so that a poll takes every fetched record. With the default 500
+   * a poll could return part of a fetch; the next fetch then went out for the drained partitions
+   * only (buffered ones are skipped, and one fetch per broker is in flight at a time), and newer
+   * records of the rest waited until it came back: for partitions written by nobody (docstream's
+   * rejections) only after {@code fetch.max.wait.ms}. Above ~8,000 msg/s this added 200-300 ms to a
+   * few commits a minute, for docstream only (bench/results/2026-12-07-probe-poll-records.md).
+   */
+  private static final int MAX_POLL_RECORDS = 100_000;
+
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final String countedTopic;
   private final Thread thread;
@@ -47,7 +57,9 @@ final class OutputProbe implements AutoCloseable {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                 IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false),
+                false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                MAX_POLL_RECORDS),
             new ByteArrayDeserializer(),
             new ByteArrayDeserializer());
     List<TopicPartition> partitions = new ArrayList<>();
