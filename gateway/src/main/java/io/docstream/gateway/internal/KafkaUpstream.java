@@ -89,7 +89,31 @@ public final class KafkaUpstream implements Upstream {
       TopicNames topics,
       Listener listener,
       GatewayMetrics metrics) {
+    KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            consumerProperties(bootstrapServers, kafka),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
+    try {
+      KafkaUpstream upstream = new KafkaUpstream(consumer, topics, listener, metrics);
+      upstream.thread.start();
+      return upstream;
+    } catch (RuntimeException e) {
+      consumer.close(Duration.ZERO);
+      throw e;
+    }
+  }
+
+  /**
+   * The consumer's settings: {@code kafka} (the gateway's {@code kafka.*} keys) under the ones the
+   * upstream depends on. The socket receive buffer is the OS's, autotuned, unless {@code kafka}
+   * sets it: with the client's 64 KiB a read_committed consumer on loopback (where a TCP segment
+   * can be 64 KiB) sat ~200 ms on a fetch response larger than that, which a commit's deltas are at
+   * a few thousand messages a second (bench/results/2026-12-07-probe-receive-buffer.md).
+   */
+  static Properties consumerProperties(String bootstrapServers, Map<String, String> kafka) {
     Properties props = new Properties();
+    props.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, "-1");
     props.putAll(kafka);
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(
@@ -100,16 +124,7 @@ public final class KafkaUpstream implements Upstream {
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "docstream-gateway-" + UUID.randomUUID());
     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-    try {
-      KafkaUpstream upstream = new KafkaUpstream(consumer, topics, listener, metrics);
-      upstream.thread.start();
-      return upstream;
-    } catch (RuntimeException e) {
-      consumer.close(Duration.ZERO);
-      throw e;
-    }
+    return props;
   }
 
   private int partitionCount(String topic) {
