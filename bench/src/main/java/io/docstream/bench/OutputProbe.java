@@ -27,14 +27,18 @@ final class OutputProbe implements AutoCloseable {
   private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
 
   /**
-   * More than one commit's records, so that a poll takes every fetched record. With the default 500
-   * a poll could return part of a fetch; the next fetch then went out for the drained partitions
-   * only (buffered ones are skipped, and one fetch per broker is in flight at a time), and newer
-   * records of the rest waited until it came back: for partitions written by nobody (docstream's
-   * rejections) only after {@code fetch.max.wait.ms}. Above ~8,000 msg/s this added 200-300 ms to a
-   * few commits a minute, for docstream only (bench/results/2026-12-07-probe-poll-records.md).
+   * More than one commit's records, so that a record is timed when its fetch arrives, not at a
+   * later poll.
    */
   private static final int MAX_POLL_RECORDS = 100_000;
+
+  /**
+   * The OS's autotuned socket receive buffer. With the client's 64 KiB this consumer, on loopback,
+   * sat ~200 ms without fetching once a commit's deltas passed ~64 KiB (docstream at ~8,500 msg/s):
+   * p99 280-354 ms against 125-134 ms with this, the pass-through 120 ms either way
+   * (bench/results/2026-12-07-probe-receive-buffer.md). The gateway's consumer does the same.
+   */
+  private static final int OS_RECEIVE_BUFFER = -1;
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final String countedTopic;
@@ -59,7 +63,9 @@ final class OutputProbe implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
                 false,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                MAX_POLL_RECORDS),
+                MAX_POLL_RECORDS,
+                ConsumerConfig.RECEIVE_BUFFER_CONFIG,
+                OS_RECEIVE_BUFFER),
             new ByteArrayDeserializer(),
             new ByteArrayDeserializer());
     List<TopicPartition> partitions = new ArrayList<>();
