@@ -34,10 +34,10 @@ final class OutputProbe implements AutoCloseable {
 
   /**
    * The OS's autotuned socket receive buffer. With the client's 64 KiB this consumer, on loopback,
-   * sat ~200 ms without fetching once a commit's deltas passed ~64 KiB (docstream at ~8,500 msg/s):
-   * p99 139-354 ms and p99.9 304-422 ms against 125-134 and 147-175 ms with this, the
-   * pass-through's p99 ~120 ms either way (bench/results/2026-12-07-probe-receive-buffer.md). The
-   * gateway's consumer does the same.
+   * at times sat ~200 ms without fetching once a commit's deltas passed ~64 KiB (docstream at
+   * ~8,500 msg/s): p99 139-354 ms and p99.9 304-422 ms against 125-134 and 147-175 ms with this,
+   * the pass-through's p99 ~120 ms either way (bench/results/2026-12-07-probe-receive-buffer.md).
+   * The gateway's consumer does the same.
    */
   private static final int OS_RECEIVE_BUFFER = -1;
 

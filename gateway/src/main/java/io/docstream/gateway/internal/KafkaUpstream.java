@@ -108,8 +108,9 @@ public final class KafkaUpstream implements Upstream {
    * The consumer's settings: {@code kafka} (the gateway's {@code kafka.*} keys) under the ones the
    * upstream depends on. The socket receive buffer is the OS's, autotuned, unless {@code kafka}
    * sets it: with the client's 64 KiB a read_committed consumer on loopback (where a TCP segment
-   * can be 64 KiB) sat ~200 ms on a fetch response larger than that, which a commit's deltas are at
-   * a few thousand messages a second (bench/results/2026-12-07-probe-receive-buffer.md).
+   * can be 64 KiB) at times sat ~200 ms on a fetch response larger than that, which a commit's
+   * deltas are at a few thousand messages a second
+   * (bench/results/2026-12-07-probe-receive-buffer.md).
    */
   static Properties consumerProperties(String bootstrapServers, Map<String, String> kafka) {
     Properties props = new Properties();
