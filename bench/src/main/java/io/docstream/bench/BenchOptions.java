@@ -41,6 +41,15 @@ final class BenchOptions {
   @Option(names = "--throughput-seconds", defaultValue = "15")
   int throughputSeconds;
 
+  @Option(
+      names = "--settle-seconds",
+      defaultValue = "20",
+      description =
+          "Saturating, discarded, right before each throughput window, so that it starts at the"
+              + " saturated rate with its code compiled for it (a paced warm-up leaves the JIT"
+              + " compiling there; 3 until 2026-12-07).")
+  int settleSeconds;
+
   @Option(names = "--documents", defaultValue = "24", description = "Documents per size.")
   int documents;
 
@@ -134,6 +143,7 @@ final class BenchOptions {
   long estimateSeconds(boolean firstInJvm) {
     return (firstInJvm ? warmUpSeconds : shortWarmUpSeconds)
         + latencySeconds
+        + settleSeconds
         + throughputSeconds
         + 45;
   }

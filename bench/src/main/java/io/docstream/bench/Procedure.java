@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 final class Procedure {
   private static final Logger log = LoggerFactory.getLogger(Procedure.class);
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration SETTLE = Duration.ofSeconds(3);
 
   /**
    * Messages in flight per millisecond of commit interval while saturating. A target releases only
@@ -218,7 +217,8 @@ final class Procedure {
     log.info("{} {} B: throughput window {} s", target, documentBytes, saturated.toSeconds());
     WriteMeter.Totals writesBefore = writeMeter.totals();
     long receivedBeforeWrites = probe.received();
-    generator.saturating(workload, SETTLE, probe::received, maxInFlight(options));
+    generator.saturating(
+        workload, Duration.ofSeconds(options.settleSeconds), probe::received, maxInFlight(options));
     StreamsJmx jmx = attach(jvm);
     Saturation.Sample coresBefore = cpu(jvm, jmx);
     long startCount = probe.received();

@@ -85,12 +85,13 @@ record Report(
     if (options.rateFraction == null) {
       line(
           md,
-          "Per target: warm-up %d s (first in a JVM) or %d s at %d msg/s, discarded; latency window %d s at %d msg/s; throughput window %d s saturating with at most %,d messages in flight",
+          "Per target: warm-up %d s (first in a JVM) or %d s at %d msg/s, discarded; latency window %d s at %d msg/s; %d s saturating, discarded, then the throughput window %d s saturating with at most %,d messages in flight",
           options.warmUpSeconds,
           options.shortWarmUpSeconds,
           options.ratePerSecond,
           options.latencySeconds,
           options.ratePerSecond,
+          options.settleSeconds,
           options.throughputSeconds,
           Procedure.maxInFlight(options));
     } else {
@@ -100,19 +101,21 @@ record Report(
           100 * options.rateFraction);
       line(
           md,
-          "Docstream: warm-up %d s (first in a JVM) or %d s at %d msg/s, discarded; throughput window %d s saturating with at most %,d messages in flight; warm-up %d s at the paced rate, discarded; latency window %d s at the paced rate",
+          "Docstream: warm-up %d s (first in a JVM) or %d s at %d msg/s, discarded; %d s saturating, discarded, then the throughput window %d s saturating with at most %,d messages in flight; warm-up %d s at the paced rate, discarded; latency window %d s at the paced rate",
           options.warmUpSeconds,
           options.shortWarmUpSeconds,
           options.ratePerSecond,
+          options.settleSeconds,
           options.throughputSeconds,
           Procedure.maxInFlight(options),
           options.shortWarmUpSeconds,
           options.latencySeconds);
       line(
           md,
-          "Pass-through: warm-up %d s at the paced rate, discarded; latency window %d s at the paced rate; throughput window %d s saturating",
+          "Pass-through: warm-up %d s at the paced rate, discarded; latency window %d s at the paced rate; %d s saturating, discarded, then the throughput window %d s saturating",
           options.warmUpSeconds,
           options.latencySeconds,
+          options.settleSeconds,
           options.throughputSeconds);
     }
     line(
