@@ -26,10 +26,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * of the message slots ({@link DeltaHistory}), which hold each message's scopes and the clock after
  * it: no record of its own per id besides the entry. A commit adds its slot and id entry, then
  * walks at most {@link #EXPIRIES_PER_COMMIT} slots from {@link Meta.Slots#idHead}, forgetting their
- * ids while they are out of the window, and deletes at most as many slots from {@link
- * Meta.Slots#slotHead} that are both out of the history and past the id walk. Once both windows are
- * full, a message with an id writes four dedupe and history records: its slot and id entry, the
- * deletion of an expired id and of an old slot.
+ * ids while they are out of the window. The walk keeps its place between commits ({@link
+ * DeltaHistory.Runs#head}), so it reads a run only when it enters one. A commit then deletes the
+ * run at {@link Meta.Slots#slotHead} once even a run of {@link DeltaHistory#MAX_RUN_SLOTS} slots
+ * from there would be both out of the history and past the id walk, at most {@link
+ * #EXPIRIES_PER_COMMIT} runs a commit: slots are held up to that many seqs longer than the windows
+ * need, and deleting them reads nothing but the run. Once both windows are full, a message with an
+ * id writes its id entry and deletes an expired one; its slot adds to its run (one record per
+ * document and commit) and a run is deleted as often as one fills.
  *
  * <p>Ids remembered by the layout before slots (a queue {@code doc 'q' position -> seq clock
  * scope}, its head and tail in meta) are honoured: their entries are the same, and the queue is
@@ -86,29 +90,18 @@ public final class Dedupe {
     return seq == null ? OptionalLong.empty() : OptionalLong.of(KeyCodec.readLong(seq, 0));
   }
 
-  /**
-   * What the expiry walk last read of the slot at {@link Meta.Slots#idHead}: it holds ids, and the
-   * document's clock after it was {@code clockMillis}. Slots are never rewritten while their
-   * document stays cached (a rolled-back task drops its cache), so a commit whose oldest id is
-   * still in the window needs no read.
-   */
-  public record IdHead(long seq, long clockMillis) {
-    /** Heap retained by one, for the hot cache's bound. */
-    static final int HEAP_BYTES = 32;
-  }
-
-  /** Where the slots stand after a commit, and the head slot's clock when the walk read it. */
-  record Recorded(Meta.Slots slots, IdHead idHead) {}
+  /** Where the slots stand after a commit, and what the commit keeps in memory of their runs. */
+  record Recorded(Meta.Slots slots, DeltaHistory.Runs runs) {}
 
   /**
    * Writes the slot of commit {@code seq} (message timestamp {@code ts}, its delta at {@code
-   * delta}) and its ids' entries, then expires what left the windows. {@code known} is what an
-   * earlier commit learnt of the head slot, or null.
+   * delta}) and its ids' entries, then expires what left the windows. {@code runs} is what the
+   * document's last commit kept in memory, or null.
    */
   Recorded record(
       String doc,
       Meta.Slots before,
-      IdHead known,
+      DeltaHistory.Runs runs,
       long seq,
       long ts,
       DeltaLocation delta,
@@ -122,10 +115,13 @@ public final class Dedupe {
       scopes.add(scope);
       store.put(byScopeKey(prefix, scope), KeyCodec.withLong(new byte[0], seq));
     }
-    history.put(
-        prefix,
-        seq,
-        new DeltaHistory.Slot(clock, delta.timestampMillis(), delta.partition(), scopes));
+    DeltaHistory.Runs written =
+        history.append(
+            prefix,
+            runs,
+            seq,
+            new DeltaHistory.Slot(clock, delta.timestampMillis(), delta.partition(), scopes));
+    DeltaHistory.Cursor head = written.head();
     long idCount = before.idCount() + scopes.size();
     long queueHead = before.queueHead();
     long queueTail = before.queueTail();
@@ -146,16 +142,10 @@ public final class Dedupe {
         }
         queueHead++;
       } else if (idHead <= seq) {
-        if (known != null
-            && known.seq() == idHead
-            && remembered <= maxIds
-            && !expired(idHead, known.clockMillis(), seq, clock)) {
-          break;
-        }
-        DeltaHistory.Slot slot = history.get(prefix, idHead);
+        head = history.cursor(prefix, head, idHead, before.runsFrom());
+        DeltaHistory.Slot slot = head == null ? null : head.slot();
         if (slot != null && !slot.scopes().isEmpty()) {
           if (remembered <= maxIds && !expired(idHead, slot.clockMillis(), seq, clock)) {
-            known = new IdHead(idHead, slot.clockMillis());
             break;
           }
           for (byte[] scope : slot.scopes()) {
@@ -167,11 +157,19 @@ public final class Dedupe {
       }
     }
     long slotHead = before.slotHead();
-    for (int i = 0; i < EXPIRIES_PER_COMMIT && slotHead < idHead; i++) {
+    long runsFrom = before.runsFrom();
+    for (int i = 0; i < EXPIRIES_PER_COMMIT && slotHead < idHead && slotHead < runsFrom; i++) {
       if (slotHead > seq - historyDeltas) {
         break;
       }
-      history.delete(prefix, slotHead++);
+      history.deleteSlot(prefix, slotHead++);
+    }
+    for (int i = 0; i < EXPIRIES_PER_COMMIT && slotHead >= runsFrom; i++) {
+      long runMaxLast = slotHead + DeltaHistory.MAX_RUN_SLOTS - 1;
+      if (runMaxLast >= idHead || runMaxLast > seq - historyDeltas) {
+        break;
+      }
+      slotHead = history.deleteRun(prefix, slotHead);
     }
     long ringUntil = before.ringUntil();
     if (ringUntil > 0 && seq - historyDeltas >= ringUntil) {
@@ -179,8 +177,8 @@ public final class Dedupe {
       ringUntil = 0;
     }
     return new Recorded(
-        new Meta.Slots(slotHead, idHead, idCount, clock, queueHead, queueTail, ringUntil),
-        known != null && known.seq() == idHead ? known : null);
+        new Meta.Slots(slotHead, idHead, idCount, clock, queueHead, queueTail, ringUntil, runsFrom),
+        new DeltaHistory.Runs(written.open(), written.flushes(), head));
   }
 
   /** Deletes the entries of the layout before scopes for {@code doc}. */

@@ -4,9 +4,11 @@ import io.docstream.state.internal.KeyCodec;
 import io.docstream.state.internal.Varint;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -14,18 +16,34 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * One small slot per applied message, keyed {@code doc 'm' varint(seq)}: where its delta went on
- * the deltas topic (record timestamp and partition), the document's clock after it, and the dedupe
- * scopes of its ids. The slots serve {@code ?after=S} (the deltas are read from the topic, not
- * copied here) and the expiry of ids ({@link Dedupe}).
+ * One small slot per applied message: where its delta went on the deltas topic (record timestamp
+ * and partition), the document's clock after it, and the dedupe scopes of its ids. The slots serve
+ * {@code ?after=S} (the deltas are read from the topic, not copied here) and the expiry of ids
+ * ({@link Dedupe}).
  *
- * <p>The ring written before slots ({@code doc seq mod history.deltas -> seq delta}, whole deltas)
- * is still served for the seqs it holds, and deleted once the slots cover the history ({@link
- * #purgeRing}). Its keys are 8 bytes after the document's prefix, starting with 0x00; a slot key
- * starts with {@code 'm'}, so neither can be read as the other.
+ * <p>Slots are stored in runs: the slots of consecutive seqs in one record keyed {@code doc 'r'
+ * be64(first seq)}. A message extends its document's run while no cache flush (a commit) has
+ * happened since the run was opened and it holds fewer than {@link #MAX_RUN_SLOTS}; the history
+ * store is record-cached, so the run's rewrites within a commit reach RocksDB and the changelog
+ * once. Otherwise it opens a run at its own seq, so runs never overlap and follow each other
+ * without a gap. Which messages share a run depends only on commit timing, never on what is read.
+ *
+ * <p>Slots written before runs, one per message keyed {@code doc 'm' varint(seq)}, are read for the
+ * seqs before {@link Meta.Slots#runsFrom} until they expire. The ring written before those ({@code
+ * doc seq mod history.deltas -> seq delta}, whole deltas) is still served for the seqs it holds,
+ * and deleted once the slots cover the history ({@link #purgeRing}). Its keys are 8 bytes after the
+ * document's prefix, starting with 0x00; slot and run keys start with {@code 'm'} and {@code 'r'},
+ * so none can be read as another.
  */
 public final class DeltaHistory {
+  /**
+   * Slots one run holds at most: each message of a commit rewrites its run, so this bounds what a
+   * message copies (about 40 B a slot with an id).
+   */
+  static final int MAX_RUN_SLOTS = 64;
+
   private static final byte SLOT = 'm';
+  private static final byte RUN = 'r';
 
   /**
    * A message's slot.
@@ -49,8 +67,8 @@ public final class DeltaHistory {
       return out.toByteArray();
     }
 
-    static Slot decode(byte[] bytes) {
-      Varint.Reader in = new Varint.Reader(bytes, 0);
+    static Slot decode(byte[] bytes, int from, int to) {
+      Varint.Reader in = new Varint.Reader(bytes, from, to);
       long clock = in.nextSigned();
       long ts = clock - in.nextSigned();
       int partition = (int) in.next();
@@ -59,6 +77,84 @@ public final class DeltaHistory {
         scopes.add(in.nextBytes((int) in.next()));
       }
       return new Slot(clock, ts, partition, scopes);
+    }
+  }
+
+  /**
+   * The slots of seqs {@code first} to {@code end() - 1}: each slot's encoding after its length as
+   * a varint. The bytes are never changed once built: the store and a commit's memory share them.
+   */
+  record Run(long first, int count, byte[] bytes) {
+    static Run of(long seq, Slot slot) {
+      return new Run(seq, 0, new byte[0]).append(slot);
+    }
+
+    /** A run read from the store. */
+    static Run decode(long first, byte[] bytes) {
+      int count = 0;
+      for (int offset = 0; offset < bytes.length; offset = after(bytes, offset)) {
+        count++;
+      }
+      return new Run(first, count, bytes);
+    }
+
+    /** Where the slot after the one at {@code offset} of {@code bytes} starts. */
+    static int after(byte[] bytes, int offset) {
+      Varint.Reader in = new Varint.Reader(bytes, offset);
+      int length = (int) in.next();
+      return in.position() + length;
+    }
+
+    /** The seq after its last slot. */
+    long end() {
+      return first + count;
+    }
+
+    Run append(Slot slot) {
+      byte[] encoded = slot.encode();
+      ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + encoded.length + 2);
+      out.writeBytes(bytes);
+      Varint.write(out, encoded.length);
+      out.writeBytes(encoded);
+      return new Run(first, count + 1, out.toByteArray());
+    }
+  }
+
+  /** The slot of {@code seq}, whose length starts at {@code offset} of {@code run}'s bytes. */
+  record Cursor(Run run, long seq, int offset) {
+    Slot slot() {
+      Varint.Reader in = new Varint.Reader(run.bytes(), offset);
+      int length = (int) in.next();
+      return Slot.decode(run.bytes(), in.position(), in.position() + length);
+    }
+
+    /** The cursor at {@code target} of the same run, or null when the run does not reach it. */
+    Cursor at(long target) {
+      if (target < seq || target >= run.end()) {
+        return null;
+      }
+      int position = offset;
+      for (long s = seq; s < target; s++) {
+        position = Run.after(run.bytes(), position);
+      }
+      return new Cursor(run, target, position);
+    }
+  }
+
+  /**
+   * What a document's commits keep of its runs between commits, in the hot cache: the run the next
+   * commit may extend, opened when the thread had made {@code flushes} cache flushes, and the
+   * expiry walk's place in the slots (null until it reads one).
+   */
+  public record Runs(Run open, long flushes, Cursor head) {
+    private static final int OBJECTS_BYTES = 24 + 32 + 32 + 2 * 16;
+
+    /** Heap retained, for the hot cache's bound. */
+    long heapBytes() {
+      long bytes = OBJECTS_BYTES + open.bytes().length;
+      return head == null || head.run().bytes() == open.bytes()
+          ? bytes
+          : bytes + head.run().bytes().length;
     }
   }
 
@@ -77,22 +173,71 @@ public final class DeltaHistory {
   }
 
   private final KeyValueStore<Bytes, byte[]> store;
+  private final LongSupplier flushes;
 
-  public DeltaHistory(KeyValueStore<Bytes, byte[]> store) {
+  /**
+   * @param flushes the cache flushes the writing thread has made ({@link
+   *     ThreadFlushedStore#flushes}): a run is extended only while this has not moved
+   */
+  public DeltaHistory(KeyValueStore<Bytes, byte[]> store, LongSupplier flushes) {
     this.store = store;
+    this.flushes = flushes;
   }
 
-  void put(byte[] docPrefix, long seq, Slot slot) {
-    store.put(slotKey(docPrefix, seq), slot.encode());
+  /** Writes the slot of {@code seq}, the document's next seq, into its run. */
+  Runs append(byte[] docPrefix, Runs runs, long seq, Slot slot) {
+    long now = flushes.getAsLong();
+    Run open = runs == null ? null : runs.open();
+    Run run =
+        open != null && runs.flushes() == now && open.count() < MAX_RUN_SLOTS && open.end() == seq
+            ? open.append(slot)
+            : Run.of(seq, slot);
+    store.put(runKey(docPrefix, run.first()), run.bytes());
+    return new Runs(run, now, runs == null ? null : runs.head());
   }
 
-  Slot get(byte[] docPrefix, long seq) {
-    byte[] value = store.get(slotKey(docPrefix, seq));
-    return value == null ? null : Slot.decode(value);
+  /**
+   * A cursor at the slot of {@code seq}: moved along {@code known} when its run holds it, else read
+   * from the store (one slot record for a seq before {@code runsFrom}, else its run). Null when no
+   * slot of {@code seq} is held.
+   */
+  Cursor cursor(byte[] docPrefix, Cursor known, long seq, long runsFrom) {
+    Cursor moved = known == null ? null : known.at(seq);
+    if (moved != null) {
+      return moved;
+    }
+    Run run;
+    if (seq < runsFrom) {
+      byte[] slot = store.get(slotKey(docPrefix, seq));
+      run = slot == null ? null : Run.decode(seq, lengthPrefixed(slot));
+    } else {
+      run = runAtOrBefore(store, docPrefix, seq);
+    }
+    return run == null ? null : new Cursor(run, run.first(), 0).at(seq);
   }
 
-  void delete(byte[] docPrefix, long seq) {
+  void deleteSlot(byte[] docPrefix, long seq) {
     store.delete(slotKey(docPrefix, seq));
+  }
+
+  /**
+   * Deletes the run that starts at {@code first} and returns the seq after it. Returns the first
+   * seq of the next run, deleting nothing, when none starts there; {@code first} when none follows.
+   */
+  long deleteRun(byte[] docPrefix, long first) {
+    try (KeyValueIterator<Bytes, byte[]> it =
+        store.range(runKey(docPrefix, first), runKey(docPrefix, Long.MAX_VALUE))) {
+      if (!it.hasNext()) {
+        return first;
+      }
+      KeyValue<Bytes, byte[]> next = it.next();
+      long start = runFirst(docPrefix, next.key);
+      if (start != first) {
+        return start;
+      }
+      store.delete(next.key);
+      return Run.decode(first, next.value).end();
+    }
   }
 
   /** Deletes the document's ring (and any history entries older than it): up to a ring's size. */
@@ -130,11 +275,15 @@ public final class DeltaHistory {
       return new DeltasAfter.Gone();
     }
     byte[] prefix = KeyCodec.docPrefix(doc);
+    Map<Long, Slot> inRuns = slotsInRuns(store, prefix, after + 1, upTo);
     List<Held> held = new ArrayList<>();
     for (long seq = after + 1; seq <= upTo; seq++) {
-      byte[] slot = store.get(slotKey(prefix, seq));
-      if (slot != null) {
-        Slot s = Slot.decode(slot);
+      Slot s = inRuns.get(seq);
+      if (s == null) {
+        byte[] slot = store.get(slotKey(prefix, seq));
+        s = slot == null ? null : Slot.decode(slot, 0, slot.length);
+      }
+      if (s != null) {
         held.add(
             new Located(new DeltaLog.Place(seq, s.deltaTimestampMillis(), s.deltaPartition())));
         continue;
@@ -171,6 +320,62 @@ public final class DeltaHistory {
       return new DeltasAfter.Gone();
     }
     return new DeltasAfter.Deltas(run);
+  }
+
+  /** The slots the runs hold for seqs {@code from} to {@code to}. */
+  private static Map<Long, Slot> slotsInRuns(
+      ReadOnlyKeyValueStore<Bytes, byte[]> store, byte[] docPrefix, long from, long to) {
+    Map<Long, Slot> out = new HashMap<>();
+    Run before = runAtOrBefore(store, docPrefix, from);
+    long start = before == null ? from : before.first();
+    try (KeyValueIterator<Bytes, byte[]> it =
+        store.range(runKey(docPrefix, start), runKey(docPrefix, to))) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, byte[]> entry = it.next();
+        Run run = Run.decode(runFirst(docPrefix, entry.key), entry.value);
+        for (Cursor c = new Cursor(run, run.first(), 0); c != null; c = c.at(c.seq() + 1)) {
+          if (c.seq() >= from && c.seq() <= to) {
+            out.put(c.seq(), c.slot());
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The run that holds {@code seq} if any does: the one starting there, else the last one starting
+   * before (which may end before it), or null.
+   */
+  private static Run runAtOrBefore(
+      ReadOnlyKeyValueStore<Bytes, byte[]> store, byte[] docPrefix, long seq) {
+    byte[] starting = store.get(runKey(docPrefix, seq));
+    if (starting != null) {
+      return Run.decode(seq, starting);
+    }
+    try (KeyValueIterator<Bytes, byte[]> it =
+        store.reverseRange(runKey(docPrefix, 0), runKey(docPrefix, seq))) {
+      if (!it.hasNext()) {
+        return null;
+      }
+      KeyValue<Bytes, byte[]> before = it.next();
+      return Run.decode(runFirst(docPrefix, before.key), before.value);
+    }
+  }
+
+  private static byte[] lengthPrefixed(byte[] slot) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(slot.length + 2);
+    Varint.write(out, slot.length);
+    out.writeBytes(slot);
+    return out.toByteArray();
+  }
+
+  private static Bytes runKey(byte[] docPrefix, long first) {
+    return Bytes.wrap(KeyCodec.withLong(KeyCodec.append(docPrefix, RUN), first));
+  }
+
+  private static long runFirst(byte[] docPrefix, Bytes runKey) {
+    return KeyCodec.readLong(runKey.get(), docPrefix.length + 1);
   }
 
   private static Bytes slotKey(byte[] docPrefix, long seq) {

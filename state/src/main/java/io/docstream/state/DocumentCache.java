@@ -17,9 +17,9 @@ public final class DocumentCache {
    * A materialised document and its meta. The root is live: commits mutate it in place.
    *
    * @param contentHeapBytes the estimated heap of the root's members (see {@link HeapEstimate})
-   * @param idHead what the last commit read of the slot of its oldest remembered id, or null
+   * @param runs what its last commit kept of its history's runs, or null
    */
-  public record Entry(ObjectNode root, Meta meta, long contentHeapBytes, Dedupe.IdHead idHead) {}
+  public record Entry(ObjectNode root, Meta meta, long contentHeapBytes, DeltaHistory.Runs runs) {}
 
   private final long maxHeapBytes;
   private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
@@ -63,7 +63,7 @@ public final class DocumentCache {
   private static long heapBytes(String doc, Entry entry) {
     return HeapEstimate.document(doc)
         + entry.contentHeapBytes()
-        + (entry.idHead() == null ? 0 : Dedupe.IdHead.HEAP_BYTES);
+        + (entry.runs() == null ? 0 : entry.runs().heapBytes());
   }
 
   private void evictBeyondBound(String keep) {

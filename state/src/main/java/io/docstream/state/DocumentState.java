@@ -32,7 +32,7 @@ public final class DocumentState {
     this.dedupe =
         new Dedupe(
             dedupe,
-            new DeltaHistory(history),
+            new DeltaHistory(history, ThreadFlushedStore::flushes),
             limits.historyDeltas(),
             limits.dedupeWindowMessages(),
             limits.dedupeWindowMillis(),
@@ -113,7 +113,7 @@ public final class DocumentState {
       dedupe.purgeLegacy(doc);
     }
     Dedupe.Recorded recorded =
-        dedupe.record(doc, before.slots(), entry.idHead(), seq, ts, delta, actor, ids);
+        dedupe.record(doc, before.slots(), entry.runs(), seq, ts, delta, actor, ids);
     Meta next =
         new Meta(
             seq,
@@ -129,7 +129,7 @@ public final class DocumentState {
             entry.root(),
             next,
             entry.contentHeapBytes() + plan.heapBytesChange(),
-            recorded.idHead()));
+            recorded.runs()));
   }
 
   /** Forgets materialised documents, e.g. when the task's state may have been rolled back. */

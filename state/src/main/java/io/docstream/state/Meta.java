@@ -23,6 +23,8 @@ public record Meta(
   private static final int QUEUE_LAYOUT_BYTES = 49;
   private static final int SLOTS_BYTES = 57;
   private static final int SLOTS_MIGRATING_BYTES = 81;
+  private static final int RUNS_BYTES = 65;
+  private static final int RUNS_MIGRATING_BYTES = 89;
 
   /**
    * Where a document's message slots (one per seq, {@link DeltaHistory}) stand, and what is left of
@@ -39,6 +41,8 @@ public record Meta(
    *     drained
    * @param ringUntil the last seq whose delta the history ring written before slots may hold, or 0
    *     when the document has no such ring (any more)
+   * @param runsFrom the first seq whose slot is in a run ({@link DeltaHistory.Run}); the seqs
+   *     before it have a slot record each, written before runs (2026-12-07)
    */
   public record Slots(
       long slotHead,
@@ -47,8 +51,9 @@ public record Meta(
       long clockMillis,
       long queueHead,
       long queueTail,
-      long ringUntil) {
-    public static final Slots EMPTY = new Slots(1, 1, 0, Long.MIN_VALUE, 0, 0, 0);
+      long ringUntil,
+      long runsFrom) {
+    public static final Slots EMPTY = new Slots(1, 1, 0, Long.MIN_VALUE, 0, 0, 0, 1);
 
     boolean migrating() {
       return queueHead < queueTail || ringUntil > 0;
@@ -65,7 +70,7 @@ public record Meta(
     out = KeyCodec.append(out, (byte) (writing ? 1 : 0));
     out = KeyCodec.withLong(KeyCodec.withLong(out, hash), slots.slotHead());
     out = KeyCodec.withLong(KeyCodec.withLong(out, slots.idHead()), slots.idCount());
-    out = KeyCodec.withLong(out, slots.clockMillis());
+    out = KeyCodec.withLong(KeyCodec.withLong(out, slots.clockMillis()), slots.runsFrom());
     if (slots.migrating()) {
       out = KeyCodec.withLong(KeyCodec.withLong(out, slots.queueHead()), slots.queueTail());
       out = KeyCodec.withLong(out, slots.ringUntil());
@@ -75,8 +80,9 @@ public record Meta(
 
   /**
    * Decodes meta of any layout: before hashes (17 bytes), with the dedupe queue (49), with slots
-   * (57), with slots while the queue or ring of an older layout is left (81). Meta of an older
-   * layout starts its slots at the next seq and keeps its queue and ring to drain.
+   * (57), with slots while the queue or ring of an older layout is left (81), and the same two with
+   * runs (65, 89). Meta of an older layout starts its slots, or its runs, at the next seq and keeps
+   * its queue and ring to drain.
    */
   static Meta decode(byte[] bytes) {
     if (bytes == null) {
@@ -86,7 +92,7 @@ public record Meta(
     long storedBytes = KeyCodec.readLong(bytes, 8);
     boolean writing = bytes[16] == 1;
     if (bytes.length == BEFORE_HASHES_BYTES) {
-      Slots slots = new Slots(seq + 1, seq + 1, 0, Long.MIN_VALUE, 0, 0, seq);
+      Slots slots = new Slots(seq + 1, seq + 1, 0, Long.MIN_VALUE, 0, 0, seq, seq + 1);
       return new Meta(seq, storedBytes, writing, 0, true, slots);
     }
     long hash = KeyCodec.readLong(bytes, 17);
@@ -100,19 +106,27 @@ public record Meta(
                   KeyCodec.readLong(bytes, 41),
                   KeyCodec.readLong(bytes, 25),
                   KeyCodec.readLong(bytes, 33),
-                  seq);
-          case SLOTS_BYTES, SLOTS_MIGRATING_BYTES ->
-              new Slots(
-                  KeyCodec.readLong(bytes, 25),
-                  KeyCodec.readLong(bytes, 33),
-                  KeyCodec.readLong(bytes, 41),
-                  KeyCodec.readLong(bytes, 49),
-                  bytes.length == SLOTS_BYTES ? 0 : KeyCodec.readLong(bytes, 57),
-                  bytes.length == SLOTS_BYTES ? 0 : KeyCodec.readLong(bytes, 65),
-                  bytes.length == SLOTS_BYTES ? 0 : KeyCodec.readLong(bytes, 73));
+                  seq,
+                  seq + 1);
+          case SLOTS_BYTES, SLOTS_MIGRATING_BYTES -> slots(bytes, 57, seq + 1);
+          case RUNS_BYTES, RUNS_MIGRATING_BYTES -> slots(bytes, 65, KeyCodec.readLong(bytes, 57));
           default -> throw new IllegalStateException("meta of " + bytes.length + " bytes");
         };
     return new Meta(seq, storedBytes, writing, hash, false, slots);
+  }
+
+  /** The slots of meta with slots, whose older layout's positions (if any) follow {@code at}. */
+  private static Slots slots(byte[] bytes, int at, long runsFrom) {
+    boolean migrating = bytes.length > at;
+    return new Slots(
+        KeyCodec.readLong(bytes, 25),
+        KeyCodec.readLong(bytes, 33),
+        KeyCodec.readLong(bytes, 41),
+        KeyCodec.readLong(bytes, 49),
+        migrating ? KeyCodec.readLong(bytes, at) : 0,
+        migrating ? KeyCodec.readLong(bytes, at + 8) : 0,
+        migrating ? KeyCodec.readLong(bytes, at + 16) : 0,
+        runsFrom);
   }
 
   Meta withWriting(boolean flag) {

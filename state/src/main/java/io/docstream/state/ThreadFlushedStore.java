@@ -38,6 +38,7 @@ public final class ThreadFlushedStore
     implements KeyValueStore<Bytes, byte[]> {
   private static final ThreadLocal<List<ThreadFlushedStore>> WRITTEN =
       ThreadLocal.withInitial(ArrayList::new);
+  private static final ThreadLocal<long[]> FLUSHES = ThreadLocal.withInitial(() -> new long[1]);
 
   private boolean written;
 
@@ -51,8 +52,18 @@ public final class ThreadFlushedStore
     return new Builder(cached);
   }
 
+  /**
+   * How many times a store of this kind has had its cache flushed on the calling thread; every
+   * commit moves it. A key put again before it moves is sent to the changelog once, unless the
+   * cache, when full, evicts it in between.
+   */
+  public static long flushes() {
+    return FLUSHES.get()[0];
+  }
+
   @Override
   public void flushCache() {
+    FLUSHES.get()[0]++;
     List<ThreadFlushedStore> stores = WRITTEN.get();
     if (!stores.isEmpty()) {
       List<ThreadFlushedStore> batch = List.copyOf(stores);

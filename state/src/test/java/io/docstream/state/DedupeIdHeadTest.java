@@ -1,17 +1,23 @@
 package io.docstream.state;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -19,8 +25,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
 /**
- * The head slot's clock, remembered between commits, spares the expiry walk its read and changes
- * nothing it writes.
+ * The expiry walk's place in the slots, remembered between commits, spares it its reads and changes
+ * nothing it writes; where commits cut the runs, and when the hot cache forgets a document's runs,
+ * changes nothing a reader or the dedupe window sees.
  */
 class DedupeIdHeadTest {
   private static final long WINDOW_MILLIS = 1000;
@@ -31,46 +38,134 @@ class DedupeIdHeadTest {
   @Test
   void shouldNotReadTheHeadSlotAgainWhileItsIdIsInTheWindow() {
     AtomicInteger slotReads = new AtomicInteger();
+    AtomicLong commits = new AtomicLong();
     Dedupe dedupe =
         new Dedupe(
             Stores.inMemory("dedupe"),
-            new DeltaHistory(countingGets(Stores.inMemory("history"), slotReads)),
+            new DeltaHistory(
+                countingReads(Stores.inMemory("history"), slotReads), commits::incrementAndGet),
             2,
             2,
             WINDOW_MILLIS,
             1_000_000);
     Dedupe.Recorded at = new Dedupe.Recorded(Meta.Slots.EMPTY, null);
     for (int seq = 1; seq <= 50; seq++) {
-      at = record(dedupe, at, seq, new Message(seq, true), true);
+      at = record(dedupe, at, seq, new Message(seq, true));
     }
 
     assertThat(at.slots().idHead()).as("every id is younger than the time window").isEqualTo(1);
     assertThat(slotReads).as("one read of the head slot, then its remembered clock").hasValue(1);
   }
 
+  @Test
+  void shouldEndARunAtEachCommitAndAtItsMostSlots() {
+    KeyValueStore<Bytes, byte[]> slots = Stores.inMemory("history");
+    AtomicLong commits = new AtomicLong();
+    Dedupe dedupe =
+        new Dedupe(
+            Stores.inMemory("dedupe"),
+            new DeltaHistory(slots, commits::get),
+            1000,
+            1000,
+            WINDOW_MILLIS,
+            1_000_000);
+    Dedupe.Recorded at = new Dedupe.Recorded(Meta.Slots.EMPTY, null);
+    for (int seq = 1; seq <= 200; seq++) {
+      at = record(dedupe, at, seq, new Message(seq, seq % 3 == 0));
+      if (seq % 100 == 0) {
+        commits.incrementAndGet();
+      }
+    }
+    assertThat(Stores.runLengths(slots)).containsExactly(64, 36, 64, 36);
+  }
+
   @Property(tries = 200)
-  void shouldWriteWhatTheWalkWithoutTheClockWrites(
-      @ForAll("messages") List<Message> messages, @ForAll boolean dropBetween) {
+  void shouldWriteWhatTheWalkWithoutItsPlaceWrites(
+      @ForAll("messages") List<Message> messages,
+      @ForAll boolean dropBetween,
+      @ForAll @IntRange(min = 1, max = 70) int messagesPerCommit) {
     KeyValueStore<Bytes, byte[]> plainIds = Stores.inMemory("plain-ids");
     KeyValueStore<Bytes, byte[]> plainSlots = Stores.inMemory("plain-slots");
     KeyValueStore<Bytes, byte[]> ids = Stores.inMemory("ids");
     KeyValueStore<Bytes, byte[]> slots = Stores.inMemory("slots");
-    Dedupe plain = new Dedupe(plainIds, new DeltaHistory(plainSlots), 3, 4, WINDOW_MILLIS, 6);
-    Dedupe remembering = new Dedupe(ids, new DeltaHistory(slots), 3, 4, WINDOW_MILLIS, 6);
+    AtomicLong commits = new AtomicLong();
+    Dedupe plain =
+        new Dedupe(plainIds, new DeltaHistory(plainSlots, commits::get), 3, 4, WINDOW_MILLIS, 6);
+    Dedupe remembering =
+        new Dedupe(ids, new DeltaHistory(slots, commits::get), 3, 4, WINDOW_MILLIS, 6);
     Dedupe.Recorded plainAt = new Dedupe.Recorded(Meta.Slots.EMPTY, null);
     Dedupe.Recorded at = plainAt;
     long seq = 0;
     for (Message message : messages) {
       seq++;
-      plainAt = record(plain, plainAt, seq, message, false);
-      at = record(remembering, at, seq, message, true);
+      plainAt = record(plain, withoutHead(plainAt), seq, message);
+      at = record(remembering, at, seq, message);
       if (dropBetween && seq % 7 == 0) {
-        at = new Dedupe.Recorded(at.slots(), null);
+        at = withoutHead(at);
+      }
+      if (seq % messagesPerCommit == 0) {
+        commits.incrementAndGet();
       }
       assertThat(at.slots()).isEqualTo(plainAt.slots());
     }
     assertThat(contents(ids)).isEqualTo(contents(plainIds));
     assertThat(contents(slots)).isEqualTo(contents(plainSlots));
+  }
+
+  /**
+   * Against one run per message (a commit per message): commits of random size and a hot cache that
+   * forgets the document at random give the same ids, expiry and deltas after any seq the history
+   * must serve, and hold no more slots than with one run per message.
+   */
+  @Property(tries = 300)
+  void shouldServeTheSameWhereverCommitsCutTheRuns(
+      @ForAll("messages") List<Message> messages,
+      @ForAll @IntRange(min = 1, max = 90) int messagesPerCommit,
+      @ForAll @IntRange(min = 0, max = 9) int forgetEvery) {
+    int historyDeltas = 5;
+    KeyValueStore<Bytes, byte[]> singleIds = Stores.inMemory("single-ids");
+    KeyValueStore<Bytes, byte[]> singleSlots = Stores.inMemory("single-slots");
+    KeyValueStore<Bytes, byte[]> ids = Stores.inMemory("ids");
+    KeyValueStore<Bytes, byte[]> slots = Stores.inMemory("slots");
+    AtomicLong eachCall = new AtomicLong();
+    AtomicLong commits = new AtomicLong();
+    Dedupe single =
+        new Dedupe(
+            singleIds,
+            new DeltaHistory(singleSlots, eachCall::incrementAndGet),
+            historyDeltas,
+            4,
+            WINDOW_MILLIS,
+            6);
+    Dedupe cut =
+        new Dedupe(ids, new DeltaHistory(slots, commits::get), historyDeltas, 4, WINDOW_MILLIS, 6);
+    Dedupe.Recorded singleAt = new Dedupe.Recorded(Meta.Slots.EMPTY, null);
+    Dedupe.Recorded at = singleAt;
+    long seq = 0;
+    for (Message message : messages) {
+      seq++;
+      singleAt = record(single, singleAt, seq, message);
+      at = record(cut, at, seq, message);
+      if (seq % messagesPerCommit == 0) {
+        commits.incrementAndGet();
+      }
+      if (forgetEvery > 0 && seq % forgetEvery == 0) {
+        at = new Dedupe.Recorded(at.slots(), null);
+      }
+      Meta.Slots s = at.slots();
+      assertThat(withoutSlotHead(s)).isEqualTo(withoutSlotHead(singleAt.slots()));
+      long needed = seq - Math.min(s.idHead(), seq - historyDeltas + 1) + 1;
+      assertThat(Stores.slotsHeld(slots))
+          .as("slots held at seq %d: what the windows need, at most one run per message's", seq)
+          .isBetween(Math.min(needed, seq), Stores.slotsHeld(singleSlots));
+      assertThat(Stores.runLengths(slots)).allMatch(n -> n <= DeltaHistory.MAX_RUN_SLOTS);
+      for (long after = Math.max(0, seq - historyDeltas); after <= seq; after++) {
+        assertThat(deltasAfter(slots, after, seq))
+            .as("after %d at seq %d", after, seq)
+            .isEqualTo(deltasAfter(singleSlots, after, seq));
+      }
+    }
+    assertThat(contents(ids)).isEqualTo(contents(singleIds));
   }
 
   @Provide
@@ -80,7 +175,7 @@ class DedupeIdHeadTest {
         .as(Message::new)
         .list()
         .ofMinSize(1)
-        .ofMaxSize(60)
+        .ofMaxSize(150)
         .map(DedupeIdHeadTest::accumulate);
   }
 
@@ -96,16 +191,52 @@ class DedupeIdHeadTest {
   }
 
   private static Dedupe.Recorded record(
-      Dedupe dedupe, Dedupe.Recorded at, long seq, Message message, boolean remember) {
+      Dedupe dedupe, Dedupe.Recorded at, long seq, Message message) {
     return dedupe.record(
         "json/a",
         at.slots(),
-        remember ? at.idHead() : null,
+        at.runs(),
         seq,
         message.ts(),
         new DeltaLocation(message.ts(), 0),
         "a",
         message.withId() ? List.of("m" + seq) : List.of());
+  }
+
+  private static Dedupe.Recorded withoutHead(Dedupe.Recorded at) {
+    DeltaHistory.Runs runs = at.runs();
+    return runs == null
+        ? at
+        : new Dedupe.Recorded(at.slots(), new DeltaHistory.Runs(runs.open(), runs.flushes(), null));
+  }
+
+  private static Meta.Slots withoutSlotHead(Meta.Slots s) {
+    return new Meta.Slots(
+        0,
+        s.idHead(),
+        s.idCount(),
+        s.clockMillis(),
+        s.queueHead(),
+        s.queueTail(),
+        s.ringUntil(),
+        s.runsFrom());
+  }
+
+  /** The places of the deltas the history serves after {@code after}, as seq:timestamp. */
+  private static List<String> deltasAfter(KeyValueStore<Bytes, byte[]> slots, long after, long to) {
+    DeltaLog everyPlace =
+        (doc, wanted) -> {
+          Map<Long, byte[]> found = new HashMap<>();
+          for (DeltaLog.Place p : wanted) {
+            found.put(p.seq(), (p.seq() + ":" + p.timestampMillis()).getBytes(UTF_8));
+          }
+          return new DeltaLog.Found(found, Set.of());
+        };
+    DeltasAfter answer = DeltaHistory.after(slots, everyPlace, 1000, "json/a", after, to);
+    if (!(answer instanceof DeltasAfter.Deltas deltas)) {
+      return List.of(answer.toString());
+    }
+    return deltas.deltas().stream().map(b -> new String(b, UTF_8)).toList();
   }
 
   private static List<String> contents(KeyValueStore<Bytes, byte[]> store) {
@@ -120,15 +251,15 @@ class DedupeIdHeadTest {
   }
 
   @SuppressWarnings("unchecked")
-  private static KeyValueStore<Bytes, byte[]> countingGets(
-      KeyValueStore<Bytes, byte[]> store, AtomicInteger gets) {
+  private static KeyValueStore<Bytes, byte[]> countingReads(
+      KeyValueStore<Bytes, byte[]> store, AtomicInteger reads) {
     return (KeyValueStore<Bytes, byte[]>)
         Proxy.newProxyInstance(
             KeyValueStore.class.getClassLoader(),
             new Class<?>[] {KeyValueStore.class},
             (proxy, method, args) -> {
-              if (method.getName().equals("get")) {
-                gets.incrementAndGet();
+              if (Set.of("get", "range", "reverseRange").contains(method.getName())) {
+                reads.incrementAndGet();
               }
               return method.invoke(store, args);
             });

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.docstream.document.MergePatch;
 import io.docstream.serdes.Json;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
@@ -88,7 +89,10 @@ class DedupeWindowTest {
   void shouldBoundTheIdsKeptWhenATimestampRunsFarAhead() {
     KeyValueStore<Bytes, byte[]> store = Stores.inMemory("bounded");
     KeyValueStore<Bytes, byte[]> slots = Stores.inMemory("slots");
-    Dedupe dedupe = new Dedupe(store, new DeltaHistory(slots), 1, 2, WINDOW_MILLIS, 5);
+    AtomicLong commits = new AtomicLong();
+    Dedupe dedupe =
+        new Dedupe(
+            store, new DeltaHistory(slots, commits::incrementAndGet), 1, 2, WINDOW_MILLIS, 5);
     Dedupe.Recorded recorded =
         dedupe.record(
             "json/a",
@@ -99,12 +103,12 @@ class DedupeWindowTest {
             new DeltaLocation(1, 0),
             "a",
             List.of("f"));
-    for (int seq = 2; seq <= 30; seq++) {
+    for (int seq = 2; seq <= 200; seq++) {
       recorded =
           dedupe.record(
               "json/a",
               recorded.slots(),
-              recorded.idHead(),
+              recorded.runs(),
               seq,
               seq,
               new DeltaLocation(seq, 0),
@@ -113,11 +117,13 @@ class DedupeWindowTest {
     }
     Meta.Slots at = recorded.slots();
     assertThat(dedupe.appliedAt("json/a", "a", "f")).isEmpty();
-    assertThat(dedupe.appliedAt("json/a", "a", "m25")).isEmpty();
-    assertThat(dedupe.appliedAt("json/a", "a", "m26")).hasValue(26);
+    assertThat(dedupe.appliedAt("json/a", "a", "m195")).isEmpty();
+    assertThat(dedupe.appliedAt("json/a", "a", "m196")).hasValue(196);
     assertThat(at.ids()).isEqualTo(5);
     assertThat(entries(store)).as("5 ids").isEqualTo(5);
-    assertThat(entries(slots)).as("and their 5 slots").isEqualTo(5);
+    assertThat(Stores.slotsHeld(slots))
+        .as("their 5 slots, and at most a run's worth more")
+        .isBetween(5L, 5L + DeltaHistory.MAX_RUN_SLOTS);
   }
 
   @Test

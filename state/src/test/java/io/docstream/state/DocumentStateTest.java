@@ -116,7 +116,6 @@ class DocumentStateTest {
         .containsExactly("{\"seq\":9}", "{\"seq\":10}", "{\"seq\":11}");
     assertThat(deltas(reader.deltasAfter("json/a", 11))).isEmpty();
     assertThat(reader.deltasAfter("json/a", 7)).isInstanceOf(DeltasAfter.Gone.class);
-    assertThat(entries(history)).as("the slots of the last 3 seqs of two documents").isEqualTo(6);
   }
 
   @Test
@@ -150,7 +149,7 @@ class DocumentStateTest {
             dedupe,
             Stores.inMemory("t"),
             new StateLimits(2, 5, 0, 1, 1 << 20));
-    for (int seq = 1; seq <= 20; seq++) {
+    for (int seq = 1; seq <= 200; seq++) {
       ObjectNode patch = (ObjectNode) Json.parse("{\"n\":" + seq + "}");
       io.docstream.document.MergePatch.apply(longWindow.open("json/a").root(), patch);
       longWindow.commit(
@@ -162,10 +161,12 @@ class DocumentStateTest {
           new DeltaLocation(seq, 0),
           seq % 2 == 0 ? List.of("m" + seq) : List.of());
     }
-    assertThat(longWindow.dedupe().appliedAt("json/a", null, "m14")).isEmpty();
-    assertThat(longWindow.dedupe().appliedAt("json/a", null, "m16")).hasValue(16);
-    assertThat(entries(dedupe)).as("ids 16, 18, 20").isEqualTo(3);
-    assertThat(entries(history)).as("slots 16 to 20: the id window reaches further").isEqualTo(5);
+    assertThat(longWindow.dedupe().appliedAt("json/a", null, "m194")).isEmpty();
+    assertThat(longWindow.dedupe().appliedAt("json/a", null, "m196")).hasValue(196);
+    assertThat(entries(dedupe)).as("ids 196, 198, 200").isEqualTo(3);
+    assertThat(Stores.slotsHeld(history))
+        .as("slots 196 to 200 (the id window reaches further), at most a run's worth more")
+        .isBetween(5L, 5L + DeltaHistory.MAX_RUN_SLOTS);
   }
 
   @Test
@@ -184,7 +185,6 @@ class DocumentStateTest {
     assertThat(state.dedupe().appliedAt("json/a", null, "m19")).hasValue(19);
     assertThat(state.dedupe().appliedAt("json/a", null, "m20")).hasValue(20);
     assertThat(entries(dedupe)).as("two ids").isEqualTo(2);
-    assertThat(entries(history)).as("the slots of the last 3 seqs").isEqualTo(3);
   }
 
   @Test
@@ -266,7 +266,61 @@ class DocumentStateTest {
         .isFalse();
     try (var it = history.all()) {
       while (it.hasNext()) {
-        assertThat(it.next().key.get()[prefix.length]).as("only slots left").isEqualTo((byte) 'm');
+        assertThat(it.next().key.get()[prefix.length]).as("only runs left").isEqualTo((byte) 'r');
+      }
+    }
+  }
+
+  /**
+   * State written by the build before runs: 57-byte meta and one slot record per message (those of
+   * seqs 3 and 4 still held, both with an id). Its slots are served and its ids expire by the same
+   * rules; runs start at the next seq, and the slot records are deleted as they leave the windows.
+   */
+  @Test
+  void shouldServeAndExpireTheSlotsWrittenBeforeRuns() {
+    byte[] prefix = KeyCodec.docPrefix("json/a");
+    for (long seq = 3; seq <= 4; seq++) {
+      byte[] scope = KeyCodec.append(new byte[] {0}, ("o" + seq).getBytes(StandardCharsets.UTF_8));
+      history.put(
+          Bytes.wrap(KeyCodec.append(KeyCodec.append(prefix, (byte) 'm'), (byte) seq)),
+          new DeltaHistory.Slot(seq, seq, 0, List.of(scope)).encode());
+      dedupe.put(
+          Bytes.wrap(KeyCodec.append(KeyCodec.append(prefix, (byte) 'k'), scope)),
+          KeyCodec.withLong(new byte[0], seq));
+      topic.put(
+          "json/a@" + seq, ("{\"seq\":" + seq + ",\"old\":true}").getBytes(StandardCharsets.UTF_8));
+    }
+    byte[] slotsMeta = new byte[57];
+    long[] fields = {4, 0, 0, 0, 3, 3, 2, 4};
+    for (int i = 0, at = 0; i < fields.length; at += i == 2 ? 1 : 8, i++) {
+      if (i != 2) {
+        System.arraycopy(KeyCodec.withLong(new byte[0], fields[i]), 0, slotsMeta, at, 8);
+      }
+    }
+    meta.put(DocumentState.metaKey("json/a"), slotsMeta);
+    assertThat(state.dedupe().appliedAt("json/a", null, "o4")).hasValue(4);
+
+    commit("json/a", "{\"n\":5}", "m5");
+    DocumentReader reader = new DocumentReader(docs, meta, history, 3, log);
+    assertThat(deltas(reader.deltasAfter("json/a", 2)))
+        .containsExactly("{\"seq\":3,\"old\":true}", "{\"seq\":4,\"old\":true}", "{\"seq\":5}");
+    assertThat(Meta.decode(meta.get(DocumentState.metaKey("json/a"))).slots().runsFrom())
+        .isEqualTo(5);
+    assertThat(state.dedupe().appliedAt("json/a", null, "o3")).as("out of both windows").isEmpty();
+    assertThat(state.dedupe().appliedAt("json/a", null, "o4")).hasValue(4);
+
+    for (int n = 6; n <= 80; n++) {
+      commit("json/a", "{\"n\":" + n + "}", "m" + n);
+    }
+    assertThat(state.dedupe().appliedAt("json/a", null, "o4")).isEmpty();
+    assertThat(state.dedupe().appliedAt("json/a", null, "m79")).hasValue(79);
+    assertThat(deltas(reader.deltasAfter("json/a", 77)))
+        .containsExactly("{\"seq\":78}", "{\"seq\":79}", "{\"seq\":80}");
+    try (var it = history.all()) {
+      while (it.hasNext()) {
+        assertThat(it.next().key.get()[prefix.length])
+            .as("the slot records deleted, runs left")
+            .isEqualTo((byte) 'r');
       }
     }
   }

@@ -1,8 +1,12 @@
 package io.docstream.state;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /** In-memory stores with the same interface as the RocksDB ones, for unit tests. */
@@ -20,5 +24,32 @@ final class Stores {
     MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
     store.init(context.getStateStoreContext(), store);
     return store;
+  }
+
+  /** The message slots a history store holds: one per slot record, and each slot of every run. */
+  static long slotsHeld(KeyValueStore<Bytes, byte[]> history) {
+    return runLengths(history).stream().mapToLong(Integer::longValue).sum();
+  }
+
+  /** The slots of each run in a history store, a slot record counting as a run of one. */
+  static List<Integer> runLengths(KeyValueStore<Bytes, byte[]> history) {
+    List<Integer> runs = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it = history.all()) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, byte[]> entry = it.next();
+        byte[] key = entry.key.get();
+        int separator = 0;
+        while (key[separator] != 0) {
+          separator++;
+        }
+        byte kind = key[separator + 1];
+        if (kind == 'r') {
+          runs.add(DeltaHistory.Run.decode(0, entry.value).count());
+        } else if (kind == 'm') {
+          runs.add(1);
+        }
+      }
+    }
+    return runs;
   }
 }

@@ -135,7 +135,7 @@ class ThreadFlushedStoreIntegrationTest {
 
   /**
    * Per committed transaction, its commit phase: the calls after the last record processing sent (a
-   * delta, a slot or an id entry) up to the commit.
+   * delta or an id entry) up to the commit.
    */
   private static List<List<Call>> commitPhases(List<Call> calls, String prefix) {
     List<List<Call>> phases = new ArrayList<>();
@@ -166,7 +166,8 @@ class ThreadFlushedStoreIntegrationTest {
   private static boolean isCachedStore(Call call, String prefix) {
     return call.what().equals("send")
         && (call.topic().equals(prefix + "-" + StoreNames.DOCS + "-changelog")
-            || call.topic().equals(prefix + "-" + StoreNames.META + "-changelog"));
+            || call.topic().equals(prefix + "-" + StoreNames.META + "-changelog")
+            || call.topic().equals(prefix + "-" + StoreNames.HISTORY + "-changelog"));
   }
 
   private static int indexOf(List<Call> commit, String what) {

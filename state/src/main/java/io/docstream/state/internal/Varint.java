@@ -21,13 +21,19 @@ public final class Varint {
     write(out, (value << 1) ^ (value >> 63));
   }
 
-  /** Reads varints from a byte array, front to back. */
+  /** Reads varints from a byte array, front to back, up to an end. */
   public static final class Reader {
     private final byte[] bytes;
+    private final int end;
     private int position;
 
     public Reader(byte[] bytes, int from) {
+      this(bytes, from, bytes.length);
+    }
+
+    public Reader(byte[] bytes, int from, int end) {
       this.bytes = bytes;
+      this.end = end;
       this.position = from;
     }
 
@@ -55,7 +61,11 @@ public final class Varint {
     }
 
     public boolean hasMore() {
-      return position < bytes.length;
+      return position < end;
+    }
+
+    public int position() {
+      return position;
     }
   }
 }
