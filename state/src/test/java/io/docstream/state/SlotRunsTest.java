@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * nothing it writes; where commits cut the runs, and when the hot cache forgets a document's runs,
  * changes nothing a reader or the dedupe window sees.
  */
-class DedupeIdHeadTest {
+class SlotRunsTest {
   private static final long WINDOW_MILLIS = 1000;
 
   /** One message: its timestamp and whether it has an id. */
@@ -176,7 +176,7 @@ class DedupeIdHeadTest {
         .list()
         .ofMinSize(1)
         .ofMaxSize(150)
-        .map(DedupeIdHeadTest::accumulate);
+        .map(SlotRunsTest::accumulate);
   }
 
   /** Turns each message's step into a timestamp: a clock that moves on by 0-700 ms a message. */
