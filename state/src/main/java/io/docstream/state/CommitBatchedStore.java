@@ -1,6 +1,7 @@
 package io.docstream.state;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -176,7 +177,7 @@ public final class CommitBatchedStore
       batch.add(
           KeyValue.pair(entry.getKey(), entry.getValue() == DELETED ? null : entry.getValue()));
     }
-    batch.sort((a, b) -> a.key.compareTo(b.key));
+    batch.sort((a, b) -> Arrays.compareUnsigned(a.key.get(), b.key.get()));
     drop();
     wrapped().putAll(batch);
   }

@@ -23,9 +23,11 @@ import org.rocksdb.WriteBufferManager;
  * live in the cache too, the top level pinned. Unset, each store has Kafka Streams' own block cache
  * and memtables (50 MiB and 3 x 16 MiB per store, 30 stores on an instance with 6 tasks).
  *
- * <p>The dedupe store's memtables have a whole-key bloom filter too ({@link #MEMTABLE_BLOOM_SHARE}
- * of their size): nearly every message looks up an id it has never seen, and without it each such
- * miss walks the memtable's skip list to its bottom level.
+ * <p>Nearly every message looks up an id it has never seen, so the dedupe store is set for misses:
+ * its memtables have a whole-key bloom filter ({@link #MEMTABLE_BLOOM_SHARE} of their size),
+ * without which each miss walks the memtable's skip list to its bottom level, and the files of its
+ * bottom level keep their bloom filters: Kafka Streams sets {@code optimize_filters_for_hits},
+ * which leaves them out, so each miss read an index and a data block there.
  */
 public final class RocksDbTuning implements RocksDBConfigSetter {
   /** The Streams configuration key carrying the bound, in bytes (absent or 0: unbounded). */
@@ -77,6 +79,7 @@ public final class RocksDbTuning implements RocksDBConfigSetter {
     if (storeName.equals(StoreNames.DEDUPE)) {
       options.setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_SHARE);
       options.setMemtableWholeKeyFiltering(true);
+      options.setOptimizeFiltersForHits(false);
     }
   }
 

@@ -74,9 +74,12 @@ class RocksDbTuningTest {
   }
 
   @Test
-  void shouldGiveOnlyTheDedupeStoresMemtablesAWholeKeyBloomFilter() {
+  void shouldSetOnlyTheDedupeStoreForMisses() {
     for (String store : StoreKeys.STORES) {
-      try (Options options = new Options().setTableFormatConfig(new BlockBasedTableConfig())) {
+      try (Options options =
+          new Options()
+              .setTableFormatConfig(new BlockBasedTableConfig())
+              .setOptimizeFiltersForHits(true)) {
         RocksDbTuning tuning = new RocksDbTuning();
         tuning.setConfig(store, options, Map.of());
         boolean dedupe = store.equals(StoreNames.DEDUPE);
@@ -84,6 +87,7 @@ class RocksDbTuningTest {
             .as(store)
             .isEqualTo(dedupe ? RocksDbTuning.MEMTABLE_BLOOM_SHARE : 0);
         assertThat(options.memtableWholeKeyFiltering()).as(store).isEqualTo(dedupe);
+        assertThat(options.optimizeFiltersForHits()).as(store).isEqualTo(!dedupe);
         tuning.close(store, options);
       }
     }
