@@ -5,7 +5,6 @@ import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -18,9 +17,7 @@ import org.apache.kafka.streams.state.Stores;
  * cache, which folds those writes into one changelog record per key per commit. A message's id
  * entry and a timer key are written about once, so the cache would fold nothing there and only cost
  * its sorted-map upkeep on every message. The cached stores are {@link ThreadFlushedStore}s, so a
- * commit sends every task's cached writes before its first wait for the broker. The id entries, one
- * per message with random keys, reach RocksDB through a {@link CommitBatchedStore}: sorted, in one
- * write batch per commit.
+ * commit sends every task's cached writes before its first wait for the broker.
  *
  * <p>Every changelog topic is created with {@code max.message.bytes} of {@link
  * #MAX_CHANGELOG_RECORD_BYTES}, whatever the broker's default (1 MiB on a stock cluster): an entry
@@ -41,17 +38,13 @@ public final class DocumentStores {
         ThreadFlushedStore.builder(store(StoreNames.DOCS).withCachingEnabled()),
         ThreadFlushedStore.builder(store(StoreNames.META).withCachingEnabled()),
         ThreadFlushedStore.builder(store(StoreNames.HISTORY).withCachingEnabled()),
-        store(CommitBatchedStore.supplier(StoreNames.DEDUPE)),
+        store(StoreNames.DEDUPE),
         store(StoreNames.TIMERS));
   }
 
   private static StoreBuilder<KeyValueStore<Bytes, byte[]>> store(String name) {
-    return store(Stores.persistentKeyValueStore(name));
-  }
-
-  private static StoreBuilder<KeyValueStore<Bytes, byte[]>> store(
-      KeyValueBytesStoreSupplier supplier) {
-    return Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), Serdes.ByteArray())
+    return Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
         .withLoggingEnabled(CHANGELOG_CONFIG);
   }
 }
