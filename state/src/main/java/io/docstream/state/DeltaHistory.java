@@ -4,6 +4,7 @@ import io.docstream.state.internal.KeyCodec;
 import io.docstream.state.internal.Varint;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,12 +112,10 @@ public final class DeltaHistory {
     }
 
     Run append(Slot slot) {
-      byte[] encoded = slot.encode();
-      ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + encoded.length + 2);
-      out.writeBytes(bytes);
-      Varint.write(out, encoded.length);
-      out.writeBytes(encoded);
-      return new Run(first, count + 1, out.toByteArray());
+      byte[] added = lengthPrefixed(slot.encode());
+      byte[] out = Arrays.copyOf(bytes, bytes.length + added.length);
+      System.arraycopy(added, 0, out, bytes.length, added.length);
+      return new Run(first, count + 1, out);
     }
   }
 
