@@ -18,7 +18,8 @@ public interface ReadApiClient extends AutoCloseable {
   void close();
 
   /**
-   * A document at a sequence number.
+   * A document at a sequence number. Whoever receives it owns {@code data}: the hub applies later
+   * deltas to it in place, on the thread of its document's shard.
    *
    * @param hash the processor's content hash of {@code data} (as deltas carry it), or null when
    *     unknown

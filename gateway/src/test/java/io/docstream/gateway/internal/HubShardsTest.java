@@ -115,9 +115,8 @@ class HubShardsTest {
   private void answerSnapshots(int count) {
     settle();
     assertThat(reads.snapshots).hasSize(count);
-    ReadApiClient.Snapshot empty = new ReadApiClient.Snapshot(0, Json.object(), null);
     for (int i = 0; i < count; i++) {
-      reads.snapshots.poll().complete(empty);
+      reads.snapshots.poll().complete(new ReadApiClient.Snapshot(0, Json.object(), null));
     }
     settle();
   }
