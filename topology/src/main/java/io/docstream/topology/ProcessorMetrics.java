@@ -5,12 +5,39 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
-/** The processor's Micrometer meters (exposed in Prometheus format at {@code /metrics}). */
+/**
+ * The processor's Micrometer meters (exposed in Prometheus format at {@code /metrics}). Sizes and
+ * times are histograms with fixed buckets ({@code _bucket{le}}, {@code _count}, {@code _sum}):
+ * {@code histogram_quantile} gives any percentile over any interval, summed over instances; a
+ * record costs a bucket search and an increment where client-side percentiles updated three
+ * sketches.
+ */
 public final class ProcessorMetrics {
-  private static final double[] PERCENTILES = {0.5, 0.99, 0.999};
+  private static final Duration[] AGE_BUCKETS =
+      Arrays.stream(
+              new long[] {
+                1, 2, 5, 10, 20, 50, 100, 150, 200, 300, 500, 1000, 2000, 5000, 10000, 30000, 60000
+              })
+          .mapToObj(Duration::ofMillis)
+          .toArray(Duration[]::new);
+
+  private static final Duration[] PROCESSING_BUCKETS =
+      Arrays.stream(
+              new long[] {
+                10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 1000000
+              })
+          .mapToObj(micros -> Duration.ofNanos(micros * 1000))
+          .toArray(Duration[]::new);
+
+  private static final double[] BYTES_BUCKETS = {
+    64, 128, 256, 512, 1 << 10, 4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20,
+    64 << 20, 256 << 20
+  };
 
   private final MeterRegistry registry;
   private final Counter applied;
@@ -45,23 +72,23 @@ public final class ProcessorMetrics {
         DistributionSummary.builder("docstream.delta.bytes")
             .description("Serialized size of each delta")
             .baseUnit("bytes")
-            .publishPercentiles(PERCENTILES)
+            .serviceLevelObjectives(BYTES_BUCKETS)
             .register(registry);
     documentBytes =
         DistributionSummary.builder("docstream.document.bytes")
             .description("Stored size of each document after a commit")
             .baseUnit("bytes")
-            .publishPercentiles(PERCENTILES)
+            .serviceLevelObjectives(BYTES_BUCKETS)
             .register(registry);
     processing =
         Timer.builder("docstream.processing")
             .description("Time to apply one message, from parse to forwarded delta")
-            .publishPercentiles(PERCENTILES)
+            .serviceLevelObjectives(PROCESSING_BUCKETS)
             .register(registry);
     messageToDelta =
         Timer.builder("docstream.message.to.delta")
             .description("From the message timestamp to its delta being produced (commit follows)")
-            .publishPercentiles(PERCENTILES)
+            .serviceLevelObjectives(AGE_BUCKETS)
             .register(registry);
   }
 
@@ -74,9 +101,9 @@ public final class ProcessorMetrics {
     applied.increment();
     deltaBytes.record(deltaSize);
     documentBytes.record(storedBytes);
-    processing.record(Duration.ofNanos(processingNanos));
+    processing.record(processingNanos, TimeUnit.NANOSECONDS);
     if (messageAgeMillis >= 0) {
-      messageToDelta.record(Duration.ofMillis(messageAgeMillis));
+      messageToDelta.record(messageAgeMillis, TimeUnit.MILLISECONDS);
     }
   }
 

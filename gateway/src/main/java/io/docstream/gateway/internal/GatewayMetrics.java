@@ -5,11 +5,25 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The gateway's meters (Prometheus names {@code docstream_gateway_*}). */
 public final class GatewayMetrics {
+  /**
+   * Bucket bounds of the delivery latency histogram ({@code histogram_quantile} over {@code
+   * _bucket{le}}), ms.
+   */
+  private static final Duration[] DELIVERY_BUCKETS =
+      Arrays.stream(
+              new long[] {
+                1, 2, 5, 10, 20, 50, 100, 150, 200, 300, 500, 1000, 2000, 5000, 10000, 30000, 60000
+              })
+          .mapToObj(Duration::ofMillis)
+          .toArray(Duration[]::new);
+
   private final MeterRegistry registry;
   final AtomicInteger connections = new AtomicInteger();
   final AtomicInteger documents = new AtomicInteger();
@@ -55,7 +69,7 @@ public final class GatewayMetrics {
     deliveryLatency =
         Timer.builder("docstream.gateway.delivery.latency")
             .description("from a delta's message timestamp to its fan-out to clients")
-            .publishPercentiles(0.5, 0.99, 0.999)
+            .serviceLevelObjectives(DELIVERY_BUCKETS)
             .register(registry);
     frameDelay = new FrameDelay(registry);
   }
@@ -78,7 +92,7 @@ public final class GatewayMetrics {
   void delivered(long messageTimestampMillis) {
     long millis = System.currentTimeMillis() - messageTimestampMillis;
     if (millis >= 0) {
-      deliveryLatency.record(Duration.ofMillis(millis));
+      deliveryLatency.record(millis, TimeUnit.MILLISECONDS);
     }
   }
 
