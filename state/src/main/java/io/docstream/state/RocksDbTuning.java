@@ -22,6 +22,12 @@ import org.rocksdb.WriteBufferManager;
  * off-heap memory is bounded per instance whatever its number of tasks; index and filter blocks
  * live in the cache too, the top level pinned. Unset, each store has Kafka Streams' own block cache
  * and memtables (50 MiB and 3 x 16 MiB per store, 30 stores on an instance with 6 tasks).
+ *
+ * <p>Nearly every message looks up an id it has never seen, so the dedupe store is set for misses:
+ * its memtables have a whole-key bloom filter ({@link #MEMTABLE_BLOOM_SHARE} of their size),
+ * without which each miss walks the memtable's skip list to its bottom level, and the files of its
+ * bottom level keep their bloom filters: Kafka Streams sets {@code optimize_filters_for_hits},
+ * which leaves them out, so each miss read an index and a data block there.
  */
 public final class RocksDbTuning implements RocksDBConfigSetter {
   /** The Streams configuration key carrying the bound, in bytes (absent or 0: unbounded). */
@@ -35,6 +41,9 @@ public final class RocksDbTuning implements RocksDBConfigSetter {
 
   private static final long BLOCK_BYTES = 16 * 1024L;
   private static final int BLOOM_BITS_PER_KEY = 10;
+
+  /** Of a dedupe memtable's bytes, the share its bloom filter takes. */
+  static final double MEMTABLE_BLOOM_SHARE = 0.02;
 
   /** One shared cache per bound and JVM: never closed, since every store of the JVM uses it. */
   private static final Map<Long, SharedMemory> SHARED = new ConcurrentHashMap<>();
@@ -67,6 +76,11 @@ public final class RocksDbTuning implements RocksDBConfigSetter {
     }
     options.setTableFormatConfig(table);
     options.setCompressionType(CompressionType.LZ4_COMPRESSION);
+    if (storeName.equals(StoreNames.DEDUPE)) {
+      options.setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_SHARE);
+      options.setMemtableWholeKeyFiltering(true);
+      options.setOptimizeFiltersForHits(false);
+    }
   }
 
   @Override

@@ -74,6 +74,26 @@ class RocksDbTuningTest {
   }
 
   @Test
+  void shouldSetOnlyTheDedupeStoreForLookupsThatMiss() {
+    for (String store : StoreKeys.STORES) {
+      try (Options options =
+          new Options()
+              .setTableFormatConfig(new BlockBasedTableConfig())
+              .setOptimizeFiltersForHits(true)) {
+        RocksDbTuning tuning = new RocksDbTuning();
+        tuning.setConfig(store, options, Map.of());
+        boolean dedupe = store.equals(StoreNames.DEDUPE);
+        assertThat(options.memtablePrefixBloomSizeRatio())
+            .as(store)
+            .isEqualTo(dedupe ? RocksDbTuning.MEMTABLE_BLOOM_SHARE : 0);
+        assertThat(options.memtableWholeKeyFiltering()).as(store).isEqualTo(dedupe);
+        assertThat(options.optimizeFiltersForHits()).as(store).isEqualTo(!dedupe);
+        tuning.close(store, options);
+      }
+    }
+  }
+
+  @Test
   void shouldLeaveStoresUnsharedWithoutABound() {
     try (Options options = new Options().setTableFormatConfig(new BlockBasedTableConfig())) {
       RocksDbTuning tuning = new RocksDbTuning();
