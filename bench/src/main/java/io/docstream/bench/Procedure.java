@@ -233,14 +233,16 @@ final class Procedure {
         throughput, writesPerMessage(writesBefore, probe.received() - receivedBeforeWrites), cores);
   }
 
-  /** CPU times now; the stream threads' are -1 without JMX. */
+  /** CPU times now; the stream threads' and the JIT's are -1 without JMX. */
   private static Saturation.Sample cpu(ChildJvm jvm, StreamsJmx jmx) {
     long streamThreadNanos = -1;
+    long compilationMillis = -1;
     if (jmx != null) {
       try {
         streamThreadNanos = jmx.streamThreadCpuNanos();
+        compilationMillis = jmx.compilationMillis();
       } catch (IOException | RuntimeException e) {
-        log.warn("no thread CPU times from {}: {}", jvm, e.toString());
+        log.warn("no thread CPU or compilation times from {}: {}", jvm, e.toString());
       }
     }
     MachineCpu machine;
@@ -249,7 +251,8 @@ final class Procedure {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new Saturation.Sample(System.nanoTime(), streamThreadNanos, jvm.cpuMillis(), machine);
+    return new Saturation.Sample(
+        System.nanoTime(), streamThreadNanos, compilationMillis, jvm.cpuMillis(), machine);
   }
 
   private Measurement measurement(

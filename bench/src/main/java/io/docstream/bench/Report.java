@@ -171,23 +171,26 @@ record Report(
         .append(
             "CPU time over wall-clock time while the generator saturated the target (settle"
                 + " excluded), in cores: the target's stream threads (their CPU times over JMX), its"
-                + " whole JVM, and the whole machine (broker, generator and consumer included)."
+                + " JIT compiler threads (their compilation time over JMX: a JIT still compiling"
+                + " takes cores from the target), its whole JVM, and the whole machine (broker,"
+                + " generator and consumer included)."
                 + " Per message: the target JVM's CPU time over the messages committed. A stream"
                 + " thread well under one core on a machine with cores to spare waits (commits,"
                 + " fetches); a busy machine means it also waits for a core.\n\n")
         .append(
-            "| target | max msg/s | stream threads, cores | target JVM, cores | target JVM µs/msg | machine busy, cores of %d |\n"
+            "| target | max msg/s | stream threads, cores | JIT compiler, cores | target JVM, cores | target JVM µs/msg | machine busy, cores of %d |\n"
                 .formatted(Runtime.getRuntime().availableProcessors()))
-        .append("|---|---:|---:|---:|---:|---:|\n");
+        .append("|---|---:|---:|---:|---:|---:|---:|\n");
     for (Measurement m : results) {
       Saturation c = m.cores();
       md.append(
           String.format(
               Locale.ROOT,
-              "| %s | %,.0f | %s | %.2f | %.1f | %.2f |%n",
+              "| %s | %,.0f | %s | %s | %.2f | %.1f | %.2f |%n",
               m.target(),
               m.throughputPerSecond(),
               c.streamThreads() < 0 ? "-" : String.format(Locale.ROOT, "%.2f", c.streamThreads()),
+              c.jit() < 0 ? "-" : String.format(Locale.ROOT, "%.2f", c.jit()),
               c.target(),
               m.throughputPerSecond() == 0 ? 0 : c.target() * 1e6 / m.throughputPerSecond(),
               c.machine()));

@@ -2,6 +2,7 @@ package io.docstream.bench;
 
 import com.sun.tools.attach.VirtualMachine;
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -19,8 +20,8 @@ import javax.management.remote.JMXServiceURL;
 /**
  * Kafka Streams' and its producer's cumulative metrics in a target JVM, read over JMX (the bench
  * attaches to the child by pid, so neither the pass-through nor the processor needs a port): what
- * the stream thread's commits spent their time on between two snapshots, and the stream threads'
- * CPU time.
+ * the stream thread's commits spent their time on between two snapshots, the stream threads' CPU
+ * time and the JIT's compilation time.
  */
 final class StreamsJmx implements AutoCloseable {
   private static final Map<String, String> TOTALS =
@@ -85,6 +86,13 @@ final class StreamsJmx implements AutoCloseable {
       }
     }
     return sum;
+  }
+
+  /** Time the JVM's JIT compiler threads have spent compiling so far, in milliseconds. */
+  long compilationMillis() throws IOException {
+    return ManagementFactory.newPlatformMXBeanProxy(
+            server, ManagementFactory.COMPILATION_MXBEAN_NAME, CompilationMXBean.class)
+        .getTotalCompilationTime();
   }
 
   private boolean hasAttribute(ObjectName name, String attribute) throws Exception {
