@@ -24,10 +24,16 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  *
  * <p>Slots are stored in runs: the slots of consecutive seqs in one record keyed {@code doc 'r'
  * be64(first seq)}. A message extends its document's run while no cache flush (a commit) has
- * happened since the run was opened and it holds fewer than {@link #MAX_RUN_SLOTS}; the history
- * store is record-cached, so the run's rewrites within a commit reach RocksDB and the changelog
- * once. Otherwise it opens a run at its own seq, so runs never overlap and follow each other
- * without a gap. Which messages share a run depends only on commit timing, never on what is read.
+ * happened since the run was opened and it holds fewer than {@link #MAX_RUN_SLOTS}. Otherwise it
+ * opens a run at its own seq, so runs never overlap and follow each other without a gap. Which
+ * messages share a run depends only on commit timing and on when the hot cache forgot the document,
+ * never on what is read.
+ *
+ * <p>A run is written to the store once: a document's latest run is held in memory until the
+ * commit's first cache flush ({@link ThreadFlushedStore.HeldWrites}), or until the document opens
+ * another run. The history's own reads see the held runs; readers of the store on other threads do
+ * not, so {@link #after} answers pending for the seqs at its end whose slots it does not find. The
+ * held runs are at most one per document written since the last commit.
  *
  * <p>Slots written before runs, one per message keyed {@code doc 'm' varint(seq)}, are read for the
  * seqs before {@link Meta.Slots#runsFrom} until they expire. The ring written before those ({@code
@@ -36,7 +42,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * document's prefix, starting with 0x00; slot and run keys start with {@code 'm'} and {@code 'r'},
  * so none can be read as another.
  */
-public final class DeltaHistory {
+public final class DeltaHistory implements ThreadFlushedStore.HeldWrites {
   /**
    * Slots one run holds at most: each message of a commit rewrites its run, so this bounds what a
    * message copies (about 40 B a slot with an id).
@@ -174,6 +180,9 @@ public final class DeltaHistory {
   private final KeyValueStore<Bytes, byte[]> store;
   private final LongSupplier flushes;
 
+  /** Per document prefix, its run not yet written to the store. */
+  private final Map<Bytes, Run> heldRuns = new HashMap<>();
+
   /**
    * @param flushes the cache flushes the writing thread has made ({@link
    *     ThreadFlushedStore#flushes}): a run is extended only while this has not moved
@@ -183,7 +192,10 @@ public final class DeltaHistory {
     this.flushes = flushes;
   }
 
-  /** Writes the slot of {@code seq}, the document's next seq, into its run. */
+  /**
+   * Adds the slot of {@code seq}, the document's next seq, to its run, which is held until the
+   * commit; a run it holds for the document and does not extend is written now.
+   */
   Runs append(byte[] docPrefix, Runs runs, long seq, Slot slot) {
     long now = flushes.getAsLong();
     Run open = runs == null ? null : runs.open();
@@ -191,8 +203,29 @@ public final class DeltaHistory {
         open != null && runs.flushes() == now && open.count() < MAX_RUN_SLOTS && open.end() == seq
             ? open.append(slot)
             : Run.of(seq, slot);
-    store.put(runKey(docPrefix, run.first()), run.bytes());
+    if (heldRuns.isEmpty()) {
+      ThreadFlushedStore.holdUntilFlush(this);
+    }
+    Run before = heldRuns.put(Bytes.wrap(docPrefix), run);
+    if (before != null && before.first() != run.first()) {
+      store.put(runKey(docPrefix, before.first()), before.bytes());
+    }
     return new Runs(run, now, runs == null ? null : runs.head());
+  }
+
+  /** Writes the held runs to the store. */
+  @Override
+  public void writeHeld() {
+    if (store.isOpen()) {
+      heldRuns.forEach((prefix, run) -> store.put(runKey(prefix.get(), run.first()), run.bytes()));
+    }
+    heldRuns.clear();
+  }
+
+  /** Forgets the held runs without writing them: the task's state is being dropped. */
+  void dropHeld() {
+    heldRuns.clear();
+    ThreadFlushedStore.release(this);
   }
 
   /**
@@ -204,6 +237,10 @@ public final class DeltaHistory {
     Cursor moved = known == null ? null : known.at(seq);
     if (moved != null) {
       return moved;
+    }
+    Run open = heldRuns.get(Bytes.wrap(docPrefix));
+    if (open != null && seq >= open.first() && seq < open.end()) {
+      return new Cursor(open, open.first(), 0).at(seq);
     }
     Run run;
     if (seq < runsFrom) {
@@ -261,7 +298,8 @@ public final class DeltaHistory {
    * {@code after + 1} without a missing seq is returned. {@link DeltasAfter.Pending} when the run
    * stops at a delta the log may still show committed (the slots record it); {@link
    * DeltasAfter.Gone} when not even {@code after + 1} can be given (older than {@code maxDeltas}
-   * deltas back, no slot, no longer in the log) while the document is past {@code after}.
+   * deltas back, no slot, no longer in the log) while the document is past {@code after}. Also
+   * pending from the first seq whose slot is in a run its writer holds until the commit.
    */
   public static DeltasAfter after(
       ReadOnlyKeyValueStore<Bytes, byte[]> store,
@@ -287,14 +325,14 @@ public final class DeltaHistory {
             new Located(new DeltaLog.Place(seq, s.deltaTimestampMillis(), s.deltaPartition())));
         continue;
       }
-      byte[] ring = store.get(Bytes.wrap(KeyCodec.withLong(prefix, Math.floorMod(seq, maxDeltas))));
-      if (ring == null
-          || ring.length <= Long.BYTES
-          || KeyCodec.readLong(ring, 0) != seq
-          || ring[Long.BYTES] != '{') {
+      byte[] copy = ringCopy(store, prefix, maxDeltas, seq);
+      if (copy == null) {
+        if (heldByTheWriter(store, prefix, maxDeltas, seq, upTo)) {
+          return new DeltasAfter.Pending(seq);
+        }
         break;
       }
-      held.add(new Copy(seq, java.util.Arrays.copyOfRange(ring, Long.BYTES, ring.length)));
+      held.add(new Copy(seq, copy));
     }
     List<DeltaLog.Place> wanted = new ArrayList<>();
     for (Held h : held) {
@@ -319,6 +357,39 @@ public final class DeltaHistory {
       return new DeltasAfter.Gone();
     }
     return new DeltasAfter.Deltas(run);
+  }
+
+  /**
+   * Whether the slot of {@code seq}, which the store does not hold, is in a run its writer holds
+   * until the commit: no run in the store reaches past it (runs follow each other without a gap,
+   * and only a document's latest is held).
+   */
+  private static boolean heldByTheWriter(
+      ReadOnlyKeyValueStore<Bytes, byte[]> store,
+      byte[] docPrefix,
+      int maxDeltas,
+      long seq,
+      long upTo) {
+    Run last = runAtOrBefore(store, docPrefix, Long.MAX_VALUE);
+    if (last != null && last.end() > seq) {
+      return false;
+    }
+    return store.get(slotKey(docPrefix, upTo)) == null
+        && ringCopy(store, docPrefix, maxDeltas, upTo) == null;
+  }
+
+  /** The delta of {@code seq} as the ring of an older build holds it, or null. */
+  private static byte[] ringCopy(
+      ReadOnlyKeyValueStore<Bytes, byte[]> store, byte[] docPrefix, int maxDeltas, long seq) {
+    byte[] ring =
+        store.get(Bytes.wrap(KeyCodec.withLong(docPrefix, Math.floorMod(seq, maxDeltas))));
+    if (ring == null
+        || ring.length <= Long.BYTES
+        || KeyCodec.readLong(ring, 0) != seq
+        || ring[Long.BYTES] != '{') {
+      return null;
+    }
+    return Arrays.copyOfRange(ring, Long.BYTES, ring.length);
   }
 
   /** The slots the runs hold for seqs {@code from} to {@code to}. */

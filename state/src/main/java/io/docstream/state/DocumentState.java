@@ -15,6 +15,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class DocumentState {
   private final KeyValueStore<Bytes, byte[]> docs;
   private final KeyValueStore<Bytes, byte[]> meta;
+  private final DeltaHistory history;
   private final Dedupe dedupe;
   private final Timers timers;
   private final DocumentCache cache;
@@ -29,10 +30,11 @@ public final class DocumentState {
       StateLimits limits) {
     this.docs = docs;
     this.meta = meta;
+    this.history = new DeltaHistory(history, ThreadFlushedStore::flushes);
     this.dedupe =
         new Dedupe(
             dedupe,
-            new DeltaHistory(history, ThreadFlushedStore::flushes),
+            this.history,
             limits.historyDeltas(),
             limits.dedupeWindowMessages(),
             limits.dedupeWindowMillis(),
@@ -132,9 +134,13 @@ public final class DocumentState {
             recorded.runs()));
   }
 
-  /** Forgets materialised documents, e.g. when the task's state may have been rolled back. */
+  /**
+   * Forgets materialised documents and the history runs held for the commit, when the task closes:
+   * a clean close has flushed them already, a dirty one rolls them back.
+   */
   public void dropCache() {
     cache.clear();
+    history.dropHeld();
   }
 
   public DocumentCache cache() {

@@ -29,6 +29,9 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * A failure while flushing another task's cache is not caught: its cache has marked the entries
  * clean, so the commit must fail, as it would at that task's turn.
  *
+ * <p>Writes a task holds back until its commit ({@link HeldWrites}) are handed to the stores at the
+ * first flush of the commit, before any store's cache is flushed, so they go out with the rest.
+ *
  * <p>The hook is Kafka Streams' {@code CachedStateStore.flushCache}, reached through the internal
  * {@link WrappedStateStore}; {@code ThreadFlushedStoreIntegrationTest} checks on a real topology
  * that the hook is still called on the version in use.
@@ -39,6 +42,13 @@ public final class ThreadFlushedStore
   private static final ThreadLocal<List<ThreadFlushedStore>> WRITTEN =
       ThreadLocal.withInitial(ArrayList::new);
   private static final ThreadLocal<long[]> FLUSHES = ThreadLocal.withInitial(() -> new long[1]);
+  private static final ThreadLocal<List<HeldWrites>> HELD = ThreadLocal.withInitial(ArrayList::new);
+
+  /** Writes held in memory until the commit, written into this thread's stores at its flush. */
+  public interface HeldWrites {
+    /** Puts the held writes into their stores; called once per {@link #holdUntilFlush}. */
+    void writeHeld();
+  }
 
   private boolean written;
 
@@ -61,9 +71,28 @@ public final class ThreadFlushedStore
     return FLUSHES.get()[0];
   }
 
+  /**
+   * Has {@code held} write its writes at the calling thread's next cache flush, before the caches
+   * are flushed. Register it again after each such flush that it should see.
+   */
+  public static void holdUntilFlush(HeldWrites held) {
+    HELD.get().add(held);
+  }
+
+  /** Forgets {@code held}: its writes will never be written (its task's state is dropped). */
+  public static void release(HeldWrites held) {
+    HELD.get().remove(held);
+  }
+
   @Override
   public void flushCache() {
     FLUSHES.get()[0]++;
+    List<HeldWrites> held = HELD.get();
+    if (!held.isEmpty()) {
+      List<HeldWrites> batch = List.copyOf(held);
+      held.clear();
+      batch.forEach(HeldWrites::writeHeld);
+    }
     List<ThreadFlushedStore> stores = WRITTEN.get();
     if (!stores.isEmpty()) {
       List<ThreadFlushedStore> batch = List.copyOf(stores);

@@ -70,6 +70,7 @@ class DocumentStateTest {
         new DeltaLocation(seq, 0),
         id == null ? List.of() : List.of(id));
     topic.put(doc + "@" + seq, ("{\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8));
+    Stores.flushThread();
   }
 
   @Test
@@ -160,6 +161,9 @@ class DocumentStateTest {
           null,
           new DeltaLocation(seq, 0),
           seq % 2 == 0 ? List.of("m" + seq) : List.of());
+      if (seq % 10 == 0) {
+        Stores.flushThread();
+      }
     }
     assertThat(longWindow.dedupe().appliedAt("json/a", null, "m194")).isEmpty();
     assertThat(longWindow.dedupe().appliedAt("json/a", null, "m196")).hasValue(196);

@@ -54,29 +54,52 @@ class SlotRunsTest {
     }
 
     assertThat(at.slots().idHead()).as("every id is younger than the time window").isEqualTo(1);
-    assertThat(slotReads).as("one read of the head slot, then its remembered clock").hasValue(1);
+    assertThat(slotReads)
+        .as("the head slot is found in the run held for the commit, then remembered")
+        .hasValue(0);
   }
 
   @Test
   void shouldEndARunAtEachCommitAndAtItsMostSlots() {
     KeyValueStore<Bytes, byte[]> slots = Stores.inMemory("history");
     AtomicLong commits = new AtomicLong();
+    DeltaHistory history = new DeltaHistory(slots, commits::get);
     Dedupe dedupe =
-        new Dedupe(
-            Stores.inMemory("dedupe"),
-            new DeltaHistory(slots, commits::get),
-            1000,
-            1000,
-            WINDOW_MILLIS,
-            1_000_000);
+        new Dedupe(Stores.inMemory("dedupe"), history, 1000, 1000, WINDOW_MILLIS, 1_000_000);
     Dedupe.Recorded at = new Dedupe.Recorded(Meta.Slots.EMPTY, null);
     for (int seq = 1; seq <= 200; seq++) {
       at = record(dedupe, at, seq, new Message(seq, seq % 3 == 0));
       if (seq % 100 == 0) {
-        commits.incrementAndGet();
+        commit(history, commits);
       }
     }
     assertThat(Stores.runLengths(slots)).containsExactly(64, 36, 64, 36);
+  }
+
+  @Test
+  void shouldHoldTheOpenRunUntilTheCommitAndServeItsSeqsAsPending() {
+    KeyValueStore<Bytes, byte[]> slots = Stores.inMemory("history");
+    AtomicLong commits = new AtomicLong();
+    DeltaHistory history = new DeltaHistory(slots, commits::get);
+    Dedupe dedupe = new Dedupe(Stores.inMemory("dedupe"), history, 1000, 3, 0, 1_000_000);
+    Dedupe.Recorded at = new Dedupe.Recorded(Meta.Slots.EMPTY, null);
+    for (int seq = 1; seq <= 70; seq++) {
+      at = record(dedupe, at, seq, new Message(seq, true));
+    }
+    assertThat(Stores.runLengths(slots))
+        .as("the full run is written when the next opens; the open one is held")
+        .containsExactly(64);
+    assertThat(at.slots().idHead())
+        .as("the expiry walk read the held run's slots: ids up to 67 left the 3-message window")
+        .isEqualTo(68);
+    assertThat(at.slots().idCount()).isEqualTo(3);
+    assertThat(dedupe.appliedAt("json/a", "a", "m67")).isEmpty();
+    assertThat(dedupe.appliedAt("json/a", "a", "m68")).hasValue(68);
+    assertThat(deltasAfter(slots, 60, 70)).containsExactly("Pending[seq=65]");
+
+    commit(history, commits);
+    assertThat(Stores.runLengths(slots)).containsExactly(64, 6);
+    assertThat(deltasAfter(slots, 68, 70)).containsExactly("69:69", "70:70");
   }
 
   @Property(tries = 200)
@@ -89,10 +112,10 @@ class SlotRunsTest {
     KeyValueStore<Bytes, byte[]> ids = Stores.inMemory("ids");
     KeyValueStore<Bytes, byte[]> slots = Stores.inMemory("slots");
     AtomicLong commits = new AtomicLong();
-    Dedupe plain =
-        new Dedupe(plainIds, new DeltaHistory(plainSlots, commits::get), 3, 4, WINDOW_MILLIS, 6);
-    Dedupe remembering =
-        new Dedupe(ids, new DeltaHistory(slots, commits::get), 3, 4, WINDOW_MILLIS, 6);
+    DeltaHistory plainHistory = new DeltaHistory(plainSlots, commits::get);
+    DeltaHistory history = new DeltaHistory(slots, commits::get);
+    Dedupe plain = new Dedupe(plainIds, plainHistory, 3, 4, WINDOW_MILLIS, 6);
+    Dedupe remembering = new Dedupe(ids, history, 3, 4, WINDOW_MILLIS, 6);
     Dedupe.Recorded plainAt = new Dedupe.Recorded(Meta.Slots.EMPTY, null);
     Dedupe.Recorded at = plainAt;
     long seq = 0;
@@ -104,18 +127,22 @@ class SlotRunsTest {
         at = withoutHead(at);
       }
       if (seq % messagesPerCommit == 0) {
-        commits.incrementAndGet();
+        plainHistory.writeHeld();
+        commit(history, commits);
       }
       assertThat(at.slots()).isEqualTo(plainAt.slots());
     }
+    plainHistory.writeHeld();
+    history.writeHeld();
     assertThat(contents(ids)).isEqualTo(contents(plainIds));
     assertThat(contents(slots)).isEqualTo(contents(plainSlots));
   }
 
   /**
    * Against one run per message (a commit per message): commits of random size and a hot cache that
-   * forgets the document at random give the same ids, expiry and deltas after any seq the history
-   * must serve, and hold no more slots than with one run per message.
+   * forgets the document at random give the same ids and expiry after every message, and after each
+   * commit the same deltas after any seq the history must serve and no more slots than with one run
+   * per message; between commits, the seqs of the held run are pending, the others the same.
    */
   @Property(tries = 300)
   void shouldServeTheSameWhereverCommitsCutTheRuns(
@@ -129,41 +156,49 @@ class SlotRunsTest {
     KeyValueStore<Bytes, byte[]> slots = Stores.inMemory("slots");
     AtomicLong eachCall = new AtomicLong();
     AtomicLong commits = new AtomicLong();
-    Dedupe single =
-        new Dedupe(
-            singleIds,
-            new DeltaHistory(singleSlots, eachCall::incrementAndGet),
-            historyDeltas,
-            4,
-            WINDOW_MILLIS,
-            6);
-    Dedupe cut =
-        new Dedupe(ids, new DeltaHistory(slots, commits::get), historyDeltas, 4, WINDOW_MILLIS, 6);
+    DeltaHistory singleHistory = new DeltaHistory(singleSlots, eachCall::incrementAndGet);
+    DeltaHistory history = new DeltaHistory(slots, commits::get);
+    Dedupe single = new Dedupe(singleIds, singleHistory, historyDeltas, 4, WINDOW_MILLIS, 6);
+    Dedupe cut = new Dedupe(ids, history, historyDeltas, 4, WINDOW_MILLIS, 6);
     Dedupe.Recorded singleAt = new Dedupe.Recorded(Meta.Slots.EMPTY, null);
     Dedupe.Recorded at = singleAt;
     long seq = 0;
+    long committed = 0;
     for (Message message : messages) {
       seq++;
       singleAt = record(single, singleAt, seq, message);
+      singleHistory.writeHeld();
       at = record(cut, at, seq, message);
       if (seq % messagesPerCommit == 0) {
-        commits.incrementAndGet();
+        commit(history, commits);
+        committed = seq;
       }
       if (forgetEvery > 0 && seq % forgetEvery == 0) {
         at = new Dedupe.Recorded(at.slots(), null);
       }
       Meta.Slots s = at.slots();
       assertThat(withoutSlotHead(s)).isEqualTo(withoutSlotHead(singleAt.slots()));
-      long needed = seq - Math.min(s.idHead(), seq - historyDeltas + 1) + 1;
-      assertThat(Stores.slotsHeld(slots))
-          .as("slots held at seq %d: what the windows need, at most one run per message's", seq)
-          .isBetween(Math.min(needed, seq), Stores.slotsHeld(singleSlots));
-      assertThat(Stores.runLengths(slots)).allMatch(n -> n <= DeltaHistory.MAX_RUN_SLOTS);
       for (long after = Math.max(0, seq - historyDeltas); after <= seq; after++) {
-        assertThat(deltasAfter(slots, after, seq))
-            .as("after %d at seq %d", after, seq)
-            .isEqualTo(deltasAfter(singleSlots, after, seq));
+        List<String> expected = deltasAfter(singleSlots, after, seq);
+        List<String> served = deltasAfter(slots, after, seq);
+        if (committed == seq) {
+          assertThat(served).as("after %d at seq %d", after, seq).isEqualTo(expected);
+        } else if (!served.equals(expected)) {
+          long first = committed + 1;
+          assertThat(answer(slots, after, seq))
+              .as("after %d at seq %d, committed up to %d", after, seq, committed)
+              .isInstanceOfSatisfying(
+                  DeltasAfter.Pending.class,
+                  p -> assertThat(p.seq()).isGreaterThanOrEqualTo(first));
+        }
       }
+      if (committed == seq) {
+        long needed = seq - Math.min(s.idHead(), seq - historyDeltas + 1) + 1;
+        assertThat(Stores.slotsHeld(slots))
+            .as("slots held at seq %d: what the windows need, at most one run per message's", seq)
+            .isBetween(Math.min(needed, seq), Stores.slotsHeld(singleSlots));
+      }
+      assertThat(Stores.runLengths(slots)).allMatch(n -> n <= DeltaHistory.MAX_RUN_SLOTS);
     }
     assertThat(contents(ids)).isEqualTo(contents(singleIds));
   }
@@ -203,6 +238,12 @@ class SlotRunsTest {
         message.withId() ? List.of("m" + seq) : List.of());
   }
 
+  /** What a commit's first cache flush does to the history: writes its held runs. */
+  private static void commit(DeltaHistory history, AtomicLong commits) {
+    history.writeHeld();
+    commits.incrementAndGet();
+  }
+
   private static Dedupe.Recorded withoutHead(Dedupe.Recorded at) {
     DeltaHistory.Runs runs = at.runs();
     return runs == null
@@ -224,6 +265,15 @@ class SlotRunsTest {
 
   /** The places of the deltas the history serves after {@code after}, as seq:timestamp. */
   private static List<String> deltasAfter(KeyValueStore<Bytes, byte[]> slots, long after, long to) {
+    DeltasAfter answer = answer(slots, after, to);
+    if (!(answer instanceof DeltasAfter.Deltas deltas)) {
+      return List.of(answer.toString());
+    }
+    return deltas.deltas().stream().map(b -> new String(b, UTF_8)).toList();
+  }
+
+  /** What the history answers for the deltas after {@code after}, the log holding every place. */
+  private static DeltasAfter answer(KeyValueStore<Bytes, byte[]> slots, long after, long to) {
     DeltaLog everyPlace =
         (doc, wanted) -> {
           Map<Long, byte[]> found = new HashMap<>();
@@ -232,11 +282,7 @@ class SlotRunsTest {
           }
           return new DeltaLog.Found(found, Set.of());
         };
-    DeltasAfter answer = DeltaHistory.after(slots, everyPlace, 1000, "json/a", after, to);
-    if (!(answer instanceof DeltasAfter.Deltas deltas)) {
-      return List.of(answer.toString());
-    }
-    return deltas.deltas().stream().map(b -> new String(b, UTF_8)).toList();
+    return DeltaHistory.after(slots, everyPlace, 1000, "json/a", after, to);
   }
 
   private static List<String> contents(KeyValueStore<Bytes, byte[]> store) {

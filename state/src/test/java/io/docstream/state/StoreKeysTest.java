@@ -38,6 +38,7 @@ class StoreKeysTest {
     long seq = entry.meta().seq() + 1;
     state.commit(
         doc, state.plan(doc, patch), seq, seq, "alice", new DeltaLocation(seq, 0), List.of(id));
+    Stores.flushThread();
   }
 
   @Test

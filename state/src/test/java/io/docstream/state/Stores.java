@@ -1,5 +1,6 @@
 package io.docstream.state;
 
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -8,6 +9,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.CachedStateStore;
 
 /** In-memory stores with the same interface as the RocksDB ones, for unit tests. */
 final class Stores {
@@ -24,6 +26,21 @@ final class Stores {
     MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
     store.init(context.getStateStoreContext(), store);
     return store;
+  }
+
+  /**
+   * What a commit does to this thread's stores before it sends anything: a cache flush, which has
+   * the writes held for the commit (history runs) written.
+   */
+  static void flushThread() {
+    @SuppressWarnings("unchecked")
+    KeyValueStore<Bytes, byte[]> cached =
+        (KeyValueStore<Bytes, byte[]>)
+            Proxy.newProxyInstance(
+                Stores.class.getClassLoader(),
+                new Class<?>[] {KeyValueStore.class, CachedStateStore.class},
+                (proxy, method, args) -> method.getName().equals("isOpen") ? true : null);
+    new ThreadFlushedStore(cached).flushCache();
   }
 
   /** The message slots a history store holds: one per slot record, and each slot of every run. */

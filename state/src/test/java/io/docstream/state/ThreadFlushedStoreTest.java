@@ -3,6 +3,8 @@ package io.docstream.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -108,5 +110,38 @@ class ThreadFlushedStoreTest {
 
     assertThat(open.flushes).hasValue(1);
     assertThat(closedElsewhere.flushes).hasValue(0);
+  }
+
+  @Test
+  void shouldHaveHeldWritesWrittenBeforeTheCachesAreFlushedOncePerHold() {
+    Cache a = new Cache();
+    Cache b = new Cache();
+    List<String> events = new ArrayList<>();
+    ThreadFlushedStore.HeldWrites held =
+        () -> {
+          events.add("held written, b flushed " + b.flushes.get() + " times");
+          b.store.put(KEY, new byte[] {3});
+        };
+    ThreadFlushedStore.holdUntilFlush(held);
+    a.store.put(KEY, new byte[] {1});
+
+    a.store.flushCache();
+    a.store.flushCache();
+
+    assertThat(events).containsExactly("held written, b flushed 0 times");
+    assertThat(b.flushes).as("the held write reached b before the caches were flushed").hasValue(1);
+  }
+
+  @Test
+  void shouldNeverWriteReleasedHeldWrites() {
+    Cache a = new Cache();
+    AtomicInteger written = new AtomicInteger();
+    ThreadFlushedStore.HeldWrites held = written::incrementAndGet;
+    ThreadFlushedStore.holdUntilFlush(held);
+    ThreadFlushedStore.release(held);
+
+    a.store.flushCache();
+
+    assertThat(written).hasValue(0);
   }
 }
