@@ -364,6 +364,11 @@ public final class DeltaHistory implements ThreadFlushedStore.HeldWrites {
    * until the commit: no run in the store reaches past it (runs follow each other without a gap,
    * and only a document's latest is held).
    */
+  static boolean heldByTheWriter(
+      ReadOnlyKeyValueStore<Bytes, byte[]> store, String doc, int maxDeltas, long seq, long upTo) {
+    return heldByTheWriter(store, KeyCodec.docPrefix(doc), maxDeltas, seq, upTo);
+  }
+
   private static boolean heldByTheWriter(
       ReadOnlyKeyValueStore<Bytes, byte[]> store,
       byte[] docPrefix,

@@ -22,6 +22,11 @@ public final class DocumentReader {
 
   private static final int MAX_ATTEMPTS = 50;
 
+  /** How long a read of deltas waits for slots held until a commit (the deltas topic's bound). */
+  static final long HELD_SLOTS_WAIT_MILLIS = 3000;
+
+  private static final long HELD_SLOTS_POLL_MILLIS = 2;
+
   private final ReadOnlyKeyValueStore<Bytes, byte[]> docs;
   private final ReadOnlyKeyValueStore<Bytes, byte[]> meta;
   private final ReadOnlyKeyValueStore<Bytes, byte[]> history;
@@ -70,8 +75,21 @@ public final class DocumentReader {
    * The committed deltas after {@code after}, in seq order without a gap, up to the current seq (or
    * where the deltas topic stops holding them); pending while the topic does not show a delta the
    * history records committed yet; gone when not even the delta at {@code after + 1} can be given.
+   * While the writer holds the slots of the latest seqs until its commit, this waits for them up to
+   * {@link #HELD_SLOTS_WAIT_MILLIS}, as the deltas topic is waited on for a commit, then answers
+   * pending.
    */
-  public DeltasAfter deltasAfter(String doc, long after) {
-    return DeltaHistory.after(history, deltaLog, historyDeltas, doc, after, seq(doc));
+  public DeltasAfter deltasAfter(String doc, long after) throws InterruptedException {
+    long deadline = System.nanoTime() + HELD_SLOTS_WAIT_MILLIS * 1_000_000;
+    while (true) {
+      long upTo = seq(doc);
+      DeltasAfter answer = DeltaHistory.after(history, deltaLog, historyDeltas, doc, after, upTo);
+      if (!(answer instanceof DeltasAfter.Pending pending)
+          || !DeltaHistory.heldByTheWriter(history, doc, historyDeltas, pending.seq(), upTo)
+          || System.nanoTime() > deadline) {
+        return answer;
+      }
+      Thread.sleep(HELD_SLOTS_POLL_MILLIS);
+    }
   }
 }

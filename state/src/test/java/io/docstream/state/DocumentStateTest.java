@@ -11,6 +11,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
@@ -56,7 +58,14 @@ class DocumentStateTest {
         .deltas().stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
   }
 
+  /** One message applied and its commit's cache flush done. */
   private void commit(String doc, String patchJson, String id) {
+    apply(doc, patchJson, id);
+    Stores.flushThread();
+  }
+
+  /** One message applied; its commit not flushed yet. */
+  private void apply(String doc, String patchJson, String id) {
     ObjectNode patch = (ObjectNode) Json.parse(patchJson);
     DocumentCache.Entry entry = state.open(doc);
     io.docstream.document.MergePatch.apply(entry.root(), patch);
@@ -70,7 +79,6 @@ class DocumentStateTest {
         new DeltaLocation(seq, 0),
         id == null ? List.of() : List.of(id));
     topic.put(doc + "@" + seq, ("{\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8));
-    Stores.flushThread();
   }
 
   @Test
@@ -107,7 +115,7 @@ class DocumentStateTest {
   }
 
   @Test
-  void shouldServeHistoryOnlyWhileItReachesBack() {
+  void shouldServeHistoryOnlyWhileItReachesBack() throws InterruptedException {
     for (int i = 0; i < 11; i++) {
       commit("json/a", "{\"n\":" + i + "}", null);
       commit("json/b", "{\"n\":" + i + "}", null);
@@ -120,7 +128,31 @@ class DocumentStateTest {
   }
 
   @Test
-  void shouldServeOnlyTheRunOfDeltasTheLogStillHolds() {
+  void shouldWaitForTheSlotsHeldUntilTheCommit() throws Exception {
+    commit("json/a", "{\"n\":1}", null);
+    apply("json/a", "{\"n\":2}", null);
+    apply("json/a", "{\"n\":3}", null);
+    DocumentReader reader = new DocumentReader(docs, meta, history, 3, log);
+    CompletableFuture<DeltasAfter> answer =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return reader.deltasAfter("json/a", 0);
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    Thread.sleep(200);
+    assertThat(answer).as("slots 2 and 3 are held until the commit's flush").isNotDone();
+
+    Stores.flushThread();
+
+    assertThat(deltas(answer.get(10, TimeUnit.SECONDS)))
+        .containsExactly("{\"seq\":1}", "{\"seq\":2}", "{\"seq\":3}");
+  }
+
+  @Test
+  void shouldServeOnlyTheRunOfDeltasTheLogStillHolds() throws InterruptedException {
     for (int i = 0; i < 3; i++) {
       commit("json/a", "{\"n\":" + i + "}", null);
     }
@@ -204,7 +236,7 @@ class DocumentStateTest {
   }
 
   @Test
-  void shouldTakeOverStoresWrittenBeforeTheRings() {
+  void shouldTakeOverStoresWrittenBeforeTheRings() throws InterruptedException {
     // the old layout: history keyed doc+seq holding the bare delta, dedupe doc+'s'+seq -> bare id
     byte[] prefix = KeyCodec.docPrefix("json/a");
     for (long seq = 1; seq <= 2; seq++) {
@@ -228,7 +260,7 @@ class DocumentStateTest {
    * ring is deleted; its ids stay remembered by the same rules and expire from the old queue.
    */
   @Test
-  void shouldServeTheRingAndHonourTheQueueOfTheLayoutBeforeSlots() {
+  void shouldServeTheRingAndHonourTheQueueOfTheLayoutBeforeSlots() throws InterruptedException {
     byte[] prefix = KeyCodec.docPrefix("json/a");
     byte[] scope = KeyCodec.append(new byte[] {0}, "old".getBytes(StandardCharsets.UTF_8));
     for (long seq = 1; seq <= 4; seq++) {
@@ -281,7 +313,7 @@ class DocumentStateTest {
    * rules; runs start at the next seq, and the slot records are deleted as they leave the windows.
    */
   @Test
-  void shouldServeAndExpireTheSlotsWrittenBeforeRuns() {
+  void shouldServeAndExpireTheSlotsWrittenBeforeRuns() throws InterruptedException {
     byte[] prefix = KeyCodec.docPrefix("json/a");
     for (long seq = 3; seq <= 4; seq++) {
       byte[] scope = KeyCodec.append(new byte[] {0}, ("o" + seq).getBytes(StandardCharsets.UTF_8));

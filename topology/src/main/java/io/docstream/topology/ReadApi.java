@@ -215,7 +215,7 @@ public final class ReadApi implements AutoCloseable {
   }
 
   private void sendDeltas(HttpExchange exchange, String doc, long after, DocumentReader reader)
-      throws IOException {
+      throws IOException, InterruptedException {
     DeltasAfter answer = reader.deltasAfter(doc, after);
     if (answer instanceof DeltasAfter.Gone) {
       error(
