@@ -14,9 +14,9 @@ public sealed interface DeltasAfter {
   record Gone() implements DeltasAfter {}
 
   /**
-   * The history records the delta at {@code seq} (the store applied it) but the deltas topic does
-   * not show it committed yet; asking again shortly will either find it or find the store rolled
-   * back.
+   * The store applied the delta at {@code seq} but the deltas topic does not show it committed yet,
+   * or its slot is still held until the commit; asking again shortly will either find it or find
+   * the store rolled back.
    */
   record Pending(long seq) implements DeltasAfter {}
 }
