@@ -25,6 +25,12 @@ final class BrokerWatch {
   private static final String NETWORK_CLIENT = "org.apache.kafka.clients.NetworkClient";
   static final Duration RESTART_WINDOW = Duration.ofMinutes(10);
 
+  /**
+   * How long the warnings a client began to log before they were held back (its connection failed
+   * as the broker died, before run noticed) have to be written before run says the broker exited.
+   */
+  private static final Duration WARNINGS_IN_FLIGHT = Duration.ofMillis(250);
+
   private final PrintStream out;
   private final Consumer<DocstreamException> onGiveUp;
   private final Deque<Long> restartNanos = new ArrayDeque<>();
@@ -66,6 +72,14 @@ final class BrokerWatch {
     }
   }
 
+  private static void letWarningsInFlightBeWritten() {
+    try {
+      Thread.sleep(WARNINGS_IN_FLIGHT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private void watch(KafkaBroker watched) {
     CompletableFuture<Integer> exit = watched.onExit();
     exit.thenAcceptAsync(code -> exited(watched, code), restarter);
@@ -95,6 +109,7 @@ final class BrokerWatch {
     }
     restartNanos.addLast(now);
     connectionWarnings(Level.ERROR);
+    letWarningsInFlightBeWritten();
     out.printf(
         "The Kafka broker (pid %d) exited with code %d; starting it again on its data (%s)...%n",
         dead.pid(), exitCode, dead.dataDir());
