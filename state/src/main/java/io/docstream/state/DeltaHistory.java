@@ -44,8 +44,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class DeltaHistory implements ThreadFlushedStore.HeldWrites {
   /**
-   * Slots one run holds at most: each message of a commit rewrites its run, so this bounds what a
-   * message copies (about 40 B a slot with an id).
+   * Slots one run holds at most (about 40 B a slot with an id): bounds the record a run is written
+   * as, and what a read decodes to reach one of its slots.
    */
   static final int MAX_RUN_SLOTS = 64;
 
@@ -88,12 +88,26 @@ public final class DeltaHistory implements ThreadFlushedStore.HeldWrites {
   }
 
   /**
-   * The slots of seqs {@code first} to {@code end() - 1}: each slot's encoding after its length as
-   * a varint. The bytes are never changed once built: the store and a commit's memory share them.
+   * The slots of seqs {@code first} to {@code end() - 1} in {@code bytes[0, length)}: each slot's
+   * encoding after its length as a varint. The bytes before {@code length} never change: the store,
+   * cursors and the older versions of a run share them. An append writes after them in place when
+   * the array has room and this is the longest version ({@code tail}, shared by the versions made
+   * from one another), else into a new array twice as long; an array full to its length, as every
+   * array the store holds is, is never written again.
    */
-  record Run(long first, int count, byte[] bytes) {
+  record Run(long first, int count, byte[] bytes, int length, Tail tail) {
+    /** How far the longest of the runs sharing an array has filled it. */
+    static final class Tail {
+      private int length;
+
+      private Tail(int length) {
+        this.length = length;
+      }
+    }
+
     static Run of(long seq, Slot slot) {
-      return new Run(seq, 0, new byte[0]).append(slot);
+      byte[] bytes = lengthPrefixed(slot.encode());
+      return new Run(seq, 1, bytes, bytes.length, new Tail(bytes.length));
     }
 
     /** A run read from the store. */
@@ -102,7 +116,7 @@ public final class DeltaHistory implements ThreadFlushedStore.HeldWrites {
       for (int offset = 0; offset < bytes.length; offset = after(bytes, offset)) {
         count++;
       }
-      return new Run(first, count, bytes);
+      return new Run(first, count, bytes, bytes.length, new Tail(bytes.length));
     }
 
     /** Where the slot after the one at {@code offset} of {@code bytes} starts. */
@@ -119,9 +133,20 @@ public final class DeltaHistory implements ThreadFlushedStore.HeldWrites {
 
     Run append(Slot slot) {
       byte[] added = lengthPrefixed(slot.encode());
-      byte[] out = Arrays.copyOf(bytes, bytes.length + added.length);
-      System.arraycopy(added, 0, out, bytes.length, added.length);
-      return new Run(first, count + 1, out);
+      int grown = length + added.length;
+      if (tail.length == length && grown <= bytes.length) {
+        System.arraycopy(added, 0, bytes, length, added.length);
+        tail.length = grown;
+        return new Run(first, count + 1, bytes, grown, tail);
+      }
+      byte[] out = Arrays.copyOf(bytes, Math.max(grown, 2 * length));
+      System.arraycopy(added, 0, out, length, added.length);
+      return new Run(first, count + 1, out, grown, new Tail(grown));
+    }
+
+    /** Its bytes as the store keeps them: an array of exactly its length, never written again. */
+    byte[] stored() {
+      return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
     }
   }
 
@@ -208,7 +233,7 @@ public final class DeltaHistory implements ThreadFlushedStore.HeldWrites {
     }
     Run before = heldRuns.put(Bytes.wrap(docPrefix), run);
     if (before != null && before.first() != run.first()) {
-      store.put(runKey(docPrefix, before.first()), before.bytes());
+      store.put(runKey(docPrefix, before.first()), before.stored());
     }
     return new Runs(run, now, runs == null ? null : runs.head());
   }
@@ -217,7 +242,7 @@ public final class DeltaHistory implements ThreadFlushedStore.HeldWrites {
   @Override
   public void writeHeld() {
     if (store.isOpen()) {
-      heldRuns.forEach((prefix, run) -> store.put(runKey(prefix.get(), run.first()), run.bytes()));
+      heldRuns.forEach((prefix, run) -> store.put(runKey(prefix.get(), run.first()), run.stored()));
     }
     heldRuns.clear();
   }
