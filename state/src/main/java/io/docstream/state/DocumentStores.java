@@ -12,12 +12,13 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * Builders of the RocksDB-backed, changelogged stores a docstream topology needs.
  *
- * <p>Only the stores whose keys are written again and again (a document's entries, its meta, and
- * the run of history slots its messages extend until the commit) go through Kafka Streams' record
- * cache, which folds those writes into one changelog record per key per commit. A message's id
- * entry and a timer key are written about once, so the cache would fold nothing there and only cost
- * its sorted-map upkeep on every message. The cached stores are {@link ThreadFlushedStore}s, so a
- * commit sends every task's cached writes before its first wait for the broker.
+ * <p>Only the stores whose keys are written again and again within a commit (a document's entries
+ * and its meta) go through Kafka Streams' record cache, which folds those writes into one changelog
+ * record per key per commit. A message's id entry, a timer key and a run of history slots (held in
+ * memory until the commit, {@link DeltaHistory}) are written about once, so the cache would fold
+ * nothing there and only cost its sorted-map upkeep and evictions. The cached stores are {@link
+ * ThreadFlushedStore}s, so a commit sends every task's cached writes, and the held runs, before its
+ * first wait for the broker.
  *
  * <p>Every changelog topic is created with {@code max.message.bytes} of {@link
  * #MAX_CHANGELOG_RECORD_BYTES}, whatever the broker's default (1 MiB on a stock cluster): an entry
@@ -37,7 +38,7 @@ public final class DocumentStores {
     return List.of(
         ThreadFlushedStore.builder(store(StoreNames.DOCS).withCachingEnabled()),
         ThreadFlushedStore.builder(store(StoreNames.META).withCachingEnabled()),
-        ThreadFlushedStore.builder(store(StoreNames.HISTORY).withCachingEnabled()),
+        store(StoreNames.HISTORY),
         store(StoreNames.DEDUPE),
         store(StoreNames.TIMERS));
   }

@@ -38,8 +38,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The commit's cache flushes on a real Kafka Streams: records of every task's cached stores are
- * sent before the commit's first producer flush, not one task's records per flush.
+ * The commit's cache flushes on a real Kafka Streams: records of every task's cached stores, and
+ * its history runs held until the commit, are sent before the commit's first producer flush, not
+ * one task's records per flush.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ThreadFlushedStoreIntegrationTest {
@@ -119,7 +120,7 @@ class ThreadFlushedStoreIntegrationTest {
       for (List<Call> commit : commits) {
         int firstFlush = indexOf(commit, "flush");
         for (int i = firstFlush + 1; i < commit.size(); i++) {
-          assertThat(isCachedStore(commit.get(i), prefix))
+          assertThat(isWrittenAtTheFlush(commit.get(i), prefix))
               .as("%s sent after the commit's first flush: %s", commit.get(i), commit)
               .isFalse();
         }
@@ -141,7 +142,7 @@ class ThreadFlushedStoreIntegrationTest {
     List<List<Call>> phases = new ArrayList<>();
     List<Call> current = new ArrayList<>();
     for (Call call : calls) {
-      if (call.what().equals("send") && !isCachedStore(call, prefix)) {
+      if (call.what().equals("send") && !isWrittenAtTheFlush(call, prefix)) {
         current = new ArrayList<>();
       } else if (call.what().equals("commit")) {
         phases.add(current);
@@ -156,14 +157,14 @@ class ThreadFlushedStoreIntegrationTest {
   private static Set<Integer> cachedPartitions(List<Call> commit, String prefix) {
     Set<Integer> partitions = new HashSet<>();
     for (Call call : commit) {
-      if (isCachedStore(call, prefix)) {
+      if (isWrittenAtTheFlush(call, prefix)) {
         partitions.add(call.partition());
       }
     }
     return partitions;
   }
 
-  private static boolean isCachedStore(Call call, String prefix) {
+  private static boolean isWrittenAtTheFlush(Call call, String prefix) {
     return call.what().equals("send")
         && (call.topic().equals(prefix + "-" + StoreNames.DOCS + "-changelog")
             || call.topic().equals(prefix + "-" + StoreNames.META + "-changelog")
