@@ -177,7 +177,8 @@ public final class DeltaHistory implements ThreadFlushedStore.HeldWrites {
    * expiry walk's place in the slots (null until it reads one).
    */
   public record Runs(Run open, long flushes, Cursor head) {
-    private static final int OBJECTS_BYTES = 24 + 32 + 32 + 2 * 16;
+    /** This record, its open run and that run's tail, the cursor, and two array headers. */
+    private static final int OBJECTS_BYTES = 24 + 40 + 16 + 32 + 2 * 16;
 
     /** Heap retained, for the hot cache's bound. */
     long heapBytes() {
